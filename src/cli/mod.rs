@@ -1,0 +1,175 @@
+//! The command line: one definition per flag (clap derive), one file per subcommand.
+
+mod policy_test;
+mod rules;
+mod scan;
+
+use std::ffi::OsString;
+use std::io::{self, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use clap::{Parser, Subcommand, ValueEnum};
+use miette::{LabeledSpan, MietteDiagnostic, NamedSource, Report as MReport};
+
+use crate::finding::Severity;
+use crate::policy::{PolicyError, PolicySet};
+use crate::settings::SettingsError;
+
+/// Exit codes, as documented in the README.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExitStatus {
+    /// Nothing at or above `--fail-on`.
+    Success = 0,
+    /// Findings at or above `--fail-on`.
+    Findings = 1,
+    /// Usage or configuration error.
+    Error = 2,
+    /// No such findings, but some inputs could not be read.
+    Incomplete = 3,
+}
+
+#[derive(Debug, Parser)]
+#[command(name = "vigie", version, about = "Policy-as-code hardening auditor for self-hosted infrastructure")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Scan files and directories (Docker Compose) against the policies.
+    Scan(scan::ScanArgs),
+    /// List every rule with its severity and title.
+    Rules(rules::RulesArgs),
+    /// Print a rule's documentation.
+    Explain(rules::ExplainArgs),
+    /// Work with Rego policies.
+    #[command(subcommand)]
+    Policy(PolicyCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum PolicyCommand {
+    /// Run the Rego unit tests (`test_*` rules) of the built-in policies or of DIR.
+    Test(policy_test::TestArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+    Sarif,
+}
+
+/// `--fail-on`: a severity, or `none` to never fail on findings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Critical,
+    High,
+    Medium,
+    Low,
+    Info,
+    None,
+}
+
+impl FailOn {
+    pub fn threshold(self) -> Option<Severity> {
+        match self {
+            FailOn::Critical => Some(Severity::Critical),
+            FailOn::High => Some(Severity::High),
+            FailOn::Medium => Some(Severity::Medium),
+            FailOn::Low => Some(Severity::Low),
+            FailOn::Info => Some(Severity::Info),
+            FailOn::None => None,
+        }
+    }
+}
+
+pub fn run<I, T>(args: I) -> ExitStatus
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { ExitStatus::Error } else { ExitStatus::Success };
+        }
+    };
+    let cwd = match std::env::current_dir() {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("error: cannot read the working directory: {e}");
+            return ExitStatus::Error;
+        }
+    };
+    match cli.command {
+        Command::Scan(args) => scan::run(args, &cwd),
+        Command::Rules(args) => rules::list(&args),
+        Command::Explain(args) => rules::explain(&args),
+        Command::Policy(PolicyCommand::Test(args)) => policy_test::run(&args),
+    }
+}
+
+fn stderr_color() -> bool {
+    io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+}
+
+fn print_report(report: MReport) {
+    let theme = if stderr_color() { miette::GraphicalTheme::unicode() } else { miette::GraphicalTheme::unicode_nocolor() };
+    let mut out = String::new();
+    let _ = miette::GraphicalReportHandler::new_themed(theme).render_report(&mut out, report.as_ref());
+    let _ = io::stderr().write_all(out.as_bytes());
+}
+
+pub(crate) fn report_settings_error(e: &SettingsError) {
+    let mut diag = MietteDiagnostic::new(format!("invalid configuration: {}", e.message)).with_code("vigie::config");
+    match (&e.text, &e.span) {
+        (Some(text), Some(span)) => {
+            diag = diag.with_label(LabeledSpan::at(span.clone(), "here"));
+            print_report(MReport::new(diag).with_source_code(NamedSource::new(e.path.display().to_string(), text.clone())));
+        }
+        _ => print_report(MReport::new(diag.with_help(format!("in {}", e.path.display())))),
+    }
+}
+
+pub(crate) fn report_policy_error(e: &PolicyError) {
+    let diag = MietteDiagnostic::new(format!("policy error in {}: {}", e.file, e.message)).with_code("vigie::policy");
+    print_report(MReport::new(diag));
+}
+
+/// The built-in policies plus every `--policy DIR`.
+pub(crate) fn load_policies(dirs: &[PathBuf]) -> Result<PolicySet, PolicyError> {
+    let mut set = PolicySet::builtin()?;
+    for d in dirs {
+        set.add_dir(d)?;
+    }
+    Ok(set)
+}
+
+/// Write `bytes` to `path` atomically: a temporary file beside it, then a rename.
+pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "output".into());
+    let tmp = dir.join(format!(".{name}.vigie-{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// Write to stdout; a closed pipe (`vigie ... | head`) is not an error.
+pub(crate) fn write_stdout(bytes: &[u8]) -> io::Result<()> {
+    let mut out = io::stdout().lock();
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        other => other,
+    }
+}

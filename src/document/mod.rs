@@ -1,0 +1,170 @@
+//! The normalized document handed to Rego as `input`, and the index that maps each node back to text.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::Arc;
+
+use serde_json::{Map, Value};
+
+use crate::text::{SourceFile, TextRange};
+
+/// A place in a source file.
+#[derive(Debug, Clone)]
+pub struct Span {
+    pub file: Arc<SourceFile>,
+    pub range: TextRange,
+}
+
+impl Span {
+    pub fn new(file: Arc<SourceFile>, range: TextRange) -> Self {
+        Self { file, range }
+    }
+}
+
+/// The kinds of document vigie understands. Rules in `vigie.rules.<kind>.*` see documents of
+/// their kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Kind {
+    Compose,
+}
+
+impl Kind {
+    pub const ALL: &'static [Kind] = &[Kind::Compose];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Compose => "compose",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Kind> {
+        Kind::ALL.iter().copied().find(|k| k.as_str() == s)
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// How a resolved value was obtained when it was not written literally where it appears.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// Interpolated from a variable (`${NAME}`).
+    Env { name: String },
+    /// A default of an interpolation (`${NAME:-default}`) because the variable was unset.
+    Default,
+}
+
+impl Origin {
+    pub fn to_json(&self) -> Value {
+        let mut m = Map::new();
+        match self {
+            Origin::Env { name } => {
+                m.insert("from".into(), "env".into());
+                m.insert("name".into(), name.clone().into());
+            }
+            Origin::Default => {
+                m.insert("from".into(), "default".into());
+            }
+        }
+        Value::Object(m)
+    }
+}
+
+/// One node path, as Rego sees it: object keys and array indices, all as strings.
+pub type NodePath = Vec<String>;
+
+fn path_key(path: &[String]) -> String {
+    path.join("\u{1f}")
+}
+
+/// A normalized document: the Rego `input.doc`, the origins of resolved values, and where every
+/// node was written.
+#[derive(Debug)]
+pub struct Document {
+    pub kind: Kind,
+    /// The document's display path (the main file of the document).
+    pub path: String,
+    /// The main file of the document (the one a missing top-level key points at).
+    pub file: Arc<SourceFile>,
+    pub doc: Value,
+    origins: Map<String, Value>,
+    spans: HashMap<String, Span>,
+}
+
+impl Document {
+    pub fn new(kind: Kind, file: Arc<SourceFile>, doc: Value) -> Self {
+        Self {
+            kind,
+            path: file.display.clone(),
+            file,
+            doc,
+            origins: Map::new(),
+            spans: HashMap::new(),
+        }
+    }
+
+    pub fn record_span(&mut self, path: &[String], span: Span) {
+        self.spans.insert(path_key(path), span);
+    }
+
+    pub fn record_origin(&mut self, path: &[String], origin: &Origin) {
+        self.origins.insert(path.join("/"), origin.to_json());
+    }
+
+    pub fn origins(&self) -> &Map<String, Value> {
+        &self.origins
+    }
+
+    /// The span of the node at `path`, or of its longest prefix that exists (a missing key
+    /// points at its parent's key). Falls back to the start of the main file.
+    pub fn locate(&self, path: &[String]) -> Span {
+        (0..=path.len())
+            .rev()
+            .find_map(|n| path.get(..n).and_then(|p| self.spans.get(&path_key(p))))
+            .cloned()
+            .unwrap_or_else(|| Span::new(self.file.clone(), TextRange::empty(0)))
+    }
+
+    /// The value at `path` in the document, if there is one.
+    pub fn value_at(&self, path: &[String]) -> Option<&Value> {
+        path.iter().try_fold(&self.doc, |v, seg| match v {
+            Value::Object(m) => m.get(seg),
+            Value::Array(a) => seg.parse::<usize>().ok().and_then(|i| a.get(i)),
+            _ => None,
+        })
+    }
+
+    /// The Rego input: `{"kind", "path", "doc", "origins"}`.
+    pub fn input(&self) -> Value {
+        let mut m = Map::new();
+        m.insert("kind".into(), self.kind.as_str().into());
+        m.insert("path".into(), self.path.clone().into());
+        m.insert("doc".into(), self.doc.clone());
+        m.insert("origins".into(), Value::Object(self.origins.clone()));
+        Value::Object(m)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn p(parts: &[&str]) -> NodePath {
+        parts.iter().map(|s| (*s).to_string()).collect()
+    }
+
+    #[test]
+    fn missing_key_points_at_parent() {
+        let file = SourceFile::new("c.yaml".into(), "c.yaml".into(), "services:\n  web: {}\n".into());
+        let mut d = Document::new(Kind::Compose, file.clone(), json!({"services": {"web": {}}}));
+        d.record_span(&p(&["services"]), Span::new(file.clone(), TextRange::new(0, 8)));
+        d.record_span(&p(&["services", "web"]), Span::new(file, TextRange::new(12, 15)));
+        let s = d.locate(&p(&["services", "web", "cap_drop"]));
+        assert_eq!(s.range, TextRange::new(12, 15));
+        assert_eq!(d.value_at(&p(&["services", "web"])), Some(&json!({})));
+    }
+}

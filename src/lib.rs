@@ -1,0 +1,23 @@
+//! vigie: a policy-as-code hardening auditor for self-hosted infrastructure.
+//!
+//! Dependency direction (nothing points back up):
+//! `cli` → `output`, `scan` → `discover`, `suppress`, `policy`, `source` → `document` → `text`;
+//! `finding`, `problem` and `settings` are shared leaves. Only `source` knows file formats and
+//! only `cli` chooses an output.
+#![forbid(unsafe_code)]
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+
+pub mod cli;
+pub mod discover;
+pub mod document;
+pub mod finding;
+pub mod output;
+pub mod policy;
+pub mod problem;
+pub mod scan;
+pub mod settings;
+pub mod source;
+pub mod suppress;
+pub mod text;
+
+pub use cli::{run, ExitStatus};

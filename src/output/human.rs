@@ -1,0 +1,118 @@
+//! Human output: each finding with its rule, severity and the source snippet, underlined.
+//! This is the only module that uses miette's renderer for findings.
+
+use std::fmt::Write as _;
+use std::io::{self, Write};
+
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource, Report as MReport};
+
+use crate::finding::{Finding, Severity, MASK};
+use crate::output::Emitter;
+use crate::problem::{Level, Problem};
+use crate::scan::Report;
+
+pub struct Human {
+    pub color: bool,
+}
+
+fn handler(color: bool) -> GraphicalReportHandler {
+    let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+    GraphicalReportHandler::new_themed(theme).with_width(100).with_context_lines(1)
+}
+
+fn miette_severity(s: Severity) -> miette::Severity {
+    match s {
+        Severity::Critical | Severity::High => miette::Severity::Error,
+        Severity::Medium => miette::Severity::Warning,
+        Severity::Low | Severity::Info => miette::Severity::Advice,
+    }
+}
+
+/// The file text with the finding's secret masked, and the label range moved to match.
+fn masked_source(f: &Finding) -> (String, usize, usize) {
+    let text = &f.location.file.text;
+    let start = f.location.range.start as usize;
+    let len = f.location.range.len() as usize;
+    match &f.secret {
+        Some(secret) if !secret.is_empty() => {
+            let before = text.get(..start).map_or(0, |t| t.matches(secret.as_str()).count());
+            let shifted = start + before * MASK.len() - before * secret.len();
+            (text.replace(secret.as_str(), MASK), shifted, len)
+        }
+        _ => (text.clone(), start, len),
+    }
+}
+
+pub fn render_finding(f: &Finding, color: bool, help: Option<&str>) -> String {
+    let (source, start, len) = masked_source(f);
+    let mut diag = MietteDiagnostic::new(format!("{}: {}", f.severity, f.message))
+        .with_code(f.rule_id.clone())
+        .with_severity(miette_severity(f.severity))
+        .with_label(LabeledSpan::at(start..start + len, "here"));
+    if let Some(h) = help {
+        diag = diag.with_help(h.to_string());
+    }
+    let report = MReport::new(diag).with_source_code(NamedSource::new(f.location.file.display.clone(), source));
+    let mut out = String::new();
+    let _ = handler(color).render_report(&mut out, report.as_ref());
+    out
+}
+
+pub fn render_problem(p: &Problem, color: bool) -> String {
+    let mut diag = MietteDiagnostic::new(p.message.clone())
+        .with_code(if p.level == Level::Error { "vigie::input" } else { "vigie::input-warning" })
+        .with_severity(if p.level == Level::Error { miette::Severity::Error } else { miette::Severity::Warning });
+    let report = match &p.span {
+        Some(span) => {
+            let (s, e) = (span.range.start as usize, span.range.end as usize);
+            diag = diag.with_label(LabeledSpan::at(s..e.max(s), "here"));
+            MReport::new(diag).with_source_code(NamedSource::new(span.file.display.clone(), span.file.text.clone()))
+        }
+        None => MReport::new(diag.with_help(format!("in {}", p.file))),
+    };
+    let mut out = String::new();
+    let _ = handler(color).render_report(&mut out, report.as_ref());
+    out
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+impl Emitter for Human {
+    fn emit(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
+        for f in report.active() {
+            let help = report.rule(&f.rule_id).map(|r| r.meta.remediation.as_str());
+            out.write_all(render_finding(f, self.color, help).as_bytes())?;
+            out.write_all(b"\n")?;
+        }
+        for p in &report.problems {
+            out.write_all(render_problem(p, self.color).as_bytes())?;
+            out.write_all(b"\n")?;
+        }
+        let active: Vec<&Finding> = report.active().collect();
+        let suppressed = report.findings.len() - active.len();
+        let mut summary = String::new();
+        if active.is_empty() {
+            summary.push_str("No findings");
+        } else {
+            let counts: Vec<String> = Severity::ALL
+                .iter()
+                .filter_map(|s| {
+                    let n = active.iter().filter(|f| f.severity == *s).count();
+                    (n > 0).then(|| format!("{n} {s}"))
+                })
+                .collect();
+            let _ = write!(summary, "{} ({})", plural(active.len(), "finding", "findings"), counts.join(", "));
+        }
+        let _ = write!(summary, " in {}", plural(report.documents, "document", "documents"));
+        if suppressed > 0 {
+            let _ = write!(summary, "; {suppressed} suppressed");
+        }
+        let errors = report.problems.iter().filter(|p| p.level == Level::Error).count();
+        if errors > 0 {
+            let _ = write!(summary, "; {} could not be read", plural(errors, "input", "inputs"));
+        }
+        writeln!(out, "{summary}.")
+    }
+}

@@ -1,0 +1,144 @@
+//! The pipeline: discover → load → evaluate → findings → suppress. Workers never print:
+//! every result comes back to one collector.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::discover;
+use crate::document::{Document, Kind};
+use crate::finding::{fingerprint, Finding, Location};
+use crate::policy::{Denial, Engine, Rule};
+use crate::problem::{Level, Problem};
+use crate::settings::{RuleSetting, Settings};
+use crate::source::{self, Context, Unit};
+use crate::suppress;
+
+/// Everything a scan found.
+#[derive(Debug, Default)]
+pub struct Report {
+    /// All findings, suppressed ones included, sorted by file, line, column, rule.
+    pub findings: Vec<Finding>,
+    pub problems: Vec<Problem>,
+    /// Every rule that was evaluated.
+    pub rules: Vec<Arc<Rule>>,
+    /// Files read (documents and the files merged into them).
+    pub files: usize,
+    pub documents: usize,
+    pub duration: Duration,
+    /// The directory paths are relative to.
+    pub cwd: PathBuf,
+}
+
+impl Report {
+    pub fn has_errors(&self) -> bool {
+        self.problems.iter().any(|p| p.level == Level::Error)
+    }
+
+    pub fn active(&self) -> impl Iterator<Item = &Finding> {
+        self.findings.iter().filter(|f| f.suppression.is_none())
+    }
+
+    pub fn rule(&self, id: &str) -> Option<&Arc<Rule>> {
+        self.rules.iter().find(|r| r.meta.id == id)
+    }
+}
+
+struct UnitResult {
+    findings: Vec<Finding>,
+    problems: Vec<Problem>,
+    files: usize,
+    documents: usize,
+}
+
+/// Scan `paths` with a compiled engine.
+pub fn scan(paths: &[PathBuf], engine: &Engine, settings: &Settings, ctx: &Context) -> Report {
+    let started = Instant::now();
+    let found = discover::discover(paths, &settings.exclude, ctx);
+    let mut by_kind: Vec<(Kind, Vec<PathBuf>)> = Vec::new();
+    for (kind, path) in found.targets {
+        match by_kind.iter_mut().find(|(k, _)| *k == kind) {
+            Some((_, v)) => v.push(path),
+            None => by_kind.push((kind, vec![path])),
+        }
+    }
+    let units: Vec<Unit> = by_kind.into_iter().flat_map(|(k, files)| source::units(k, files)).collect();
+
+    let results: Vec<UnitResult> = units
+        .par_iter()
+        .map_init(|| engine.clone(), |engine, unit| process_unit(unit, engine, settings, ctx))
+        .collect();
+
+    let mut report = Report { problems: found.problems, rules: engine.rules().to_vec(), cwd: ctx.cwd.clone(), ..Report::default() };
+    for r in results {
+        report.findings.extend(r.findings);
+        report.problems.extend(r.problems);
+        report.files += r.files;
+        report.documents += r.documents;
+    }
+    suppress::apply(&mut report.findings, settings);
+    report.findings.sort_by(|a, b| {
+        (&a.location.file.display, a.location.start, &a.rule_id, &a.message)
+            .cmp(&(&b.location.file.display, b.location.start, &b.rule_id, &b.message))
+    });
+    report.problems.sort_by(|a, b| (&a.file, a.line_col(), a.level).cmp(&(&b.file, b.line_col(), b.level)));
+    report.duration = started.elapsed();
+    report
+}
+
+fn process_unit(unit: &Unit, engine: &mut Engine, settings: &Settings, ctx: &Context) -> UnitResult {
+    let outcome = catch_unwind(AssertUnwindSafe(|| {
+        let loaded = source::load(unit, ctx);
+        let mut findings = Vec::new();
+        let mut problems = loaded.problems;
+        let documents = loaded.documents.len();
+        for doc in &loaded.documents {
+            match engine.evaluate(doc) {
+                Ok(denials) => findings.extend(denials.into_iter().map(|d| to_finding(d, doc, settings))),
+                Err(message) => problems.push(Problem::error(&doc.path, message)),
+            }
+        }
+        UnitResult { findings, problems, files: unit.files.len(), documents }
+    }));
+    outcome.unwrap_or_else(|panic| {
+        let what = panic
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        let file = unit.files.first().map(|p| ctx.display(p)).unwrap_or_default();
+        UnitResult {
+            findings: Vec::new(),
+            problems: vec![Problem::error(file, format!("internal error while scanning this file (please report it): {what}"))],
+            files: unit.files.len(),
+            documents: 0,
+        }
+    })
+}
+
+fn to_finding(d: Denial, doc: &Document, settings: &Settings) -> Finding {
+    let span = doc.locate(&d.path);
+    let value = doc.value_at(&d.path);
+    let secret = if d.rule.meta.secret { value.and_then(|v| v.as_str()).map(str::to_string) } else { None };
+    let severity = match settings.rule(d.rule.id()) {
+        Some(RuleSetting::Severity(s)) => s,
+        _ => d.severity.unwrap_or(d.rule.meta.severity),
+    };
+    let location = Location::new(span.file, span.range);
+    let mut f = Finding {
+        rule_id: d.rule.meta.id.clone(),
+        severity,
+        fingerprint: fingerprint(&d.rule.meta.id, &location.file.display, &d.path, value),
+        message: String::new(),
+        location,
+        node_path: d.path,
+        secret,
+        suppression: None,
+    };
+    // A rule must not put a secret in its message; mask it all the same.
+    f.message = f.mask(&d.msg).into_owned();
+    f
+}

@@ -1,0 +1,242 @@
+//! `vigie.toml`: which files to skip, rules to turn off or re-grade, per-path ignores, and the
+//! configuration policies read as `data.vigie.config`.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use serde::Deserialize;
+use serde_json::Value;
+use thiserror::Error;
+
+use crate::finding::Severity;
+
+pub const FILE_NAME: &str = "vigie.toml";
+
+/// A configuration error, with the place in the file when there is one.
+#[derive(Debug, Error)]
+#[error("{message}")]
+pub struct SettingsError {
+    pub path: PathBuf,
+    pub text: Option<String>,
+    pub span: Option<Range<usize>>,
+    pub message: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Raw {
+    #[serde(default)]
+    exclude: Vec<toml::Spanned<String>>,
+    fail_on: Option<toml::Spanned<String>>,
+    #[serde(default)]
+    rules: BTreeMap<String, toml::Spanned<String>>,
+    #[serde(default)]
+    ignore: Vec<RawIgnore>,
+    #[serde(default)]
+    config: toml::Table,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawIgnore {
+    paths: Vec<toml::Spanned<String>>,
+    #[serde(default)]
+    rules: Vec<toml::Spanned<String>>,
+    reason: Option<String>,
+}
+
+/// What `[rules]` says of one rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RuleSetting {
+    Off,
+    Severity(Severity),
+}
+
+#[derive(Debug)]
+pub struct PathIgnore {
+    pub paths: GlobSet,
+    /// Empty: every rule.
+    pub rules: Vec<String>,
+    pub reason: Option<String>,
+}
+
+#[derive(Debug)]
+pub struct Settings {
+    /// The file the settings came from, if any.
+    pub path: Option<PathBuf>,
+    pub exclude: GlobSet,
+    pub fail_on: Option<Severity>,
+    pub rules: BTreeMap<String, (RuleSetting, Range<usize>)>,
+    pub ignores: Vec<PathIgnore>,
+    /// `data.vigie.config`.
+    pub config: Value,
+    text: Option<String>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            path: None,
+            exclude: GlobSet::empty(),
+            fail_on: None,
+            rules: BTreeMap::new(),
+            ignores: Vec::new(),
+            config: default_config(),
+            text: None,
+        }
+    }
+}
+
+fn default_config() -> Value {
+    serde_json::json!({ "vpn_cidrs": ["100.64.0.0/10"] })
+}
+
+impl Settings {
+    /// `--config FILE`, else `vigie.toml` in the working directory, else defaults.
+    pub fn discover(explicit: Option<&Path>, cwd: &Path) -> Result<Self, SettingsError> {
+        match explicit {
+            Some(p) => Self::load(p),
+            None => {
+                let p = cwd.join(FILE_NAME);
+                if p.is_file() {
+                    Self::load(&p)
+                } else {
+                    Ok(Self::default())
+                }
+            }
+        }
+    }
+
+    pub fn load(path: &Path) -> Result<Self, SettingsError> {
+        let text = std::fs::read_to_string(path).map_err(|e| SettingsError {
+            path: path.to_path_buf(),
+            text: None,
+            span: None,
+            message: format!("cannot read {}: {e}", path.display()),
+        })?;
+        Self::parse(path, &text)
+    }
+
+    pub fn parse(path: &Path, text: &str) -> Result<Self, SettingsError> {
+        let err = |span: Option<Range<usize>>, message: String| SettingsError {
+            path: path.to_path_buf(),
+            text: Some(text.to_string()),
+            span,
+            message,
+        };
+        let raw: Raw = toml::from_str(text).map_err(|e| err(e.span(), e.message().to_string()))?;
+        let glob = |s: &toml::Spanned<String>| Glob::new(s.get_ref()).map_err(|e| err(Some(s.span()), format!("invalid glob: {e}")));
+        let mut exclude = GlobSetBuilder::new();
+        for pattern in &raw.exclude {
+            exclude.add(glob(pattern)?);
+        }
+        let fail_on = match &raw.fail_on {
+            Some(s) => Some(s.get_ref().parse::<Severity>().map_err(|m| err(Some(s.span()), m))?),
+            None => None,
+        };
+        let mut rules = BTreeMap::new();
+        for (id, value) in raw.rules {
+            let setting = match value.get_ref().as_str() {
+                "off" => RuleSetting::Off,
+                other => RuleSetting::Severity(
+                    other.parse().map_err(|m: String| err(Some(value.span()), format!("{m}, or \"off\"")))?,
+                ),
+            };
+            rules.insert(id, (setting, value.span()));
+        }
+        let mut ignores = Vec::new();
+        for ig in raw.ignore {
+            let mut set = GlobSetBuilder::new();
+            for p in &ig.paths {
+                set.add(glob(p)?);
+            }
+            ignores.push(PathIgnore {
+                paths: set.build().map_err(|e| err(None, format!("invalid glob: {e}")))?,
+                rules: ig.rules.into_iter().map(toml::Spanned::into_inner).collect(),
+                reason: ig.reason,
+            });
+        }
+        let mut config = default_config();
+        let user = serde_json::to_value(&raw.config).map_err(|e| err(None, format!("[config]: {e}")))?;
+        if let (Value::Object(base), Value::Object(user)) = (&mut config, user) {
+            base.extend(user);
+        }
+        if let Some(cidrs) = config.get("vpn_cidrs") {
+            let ok = cidrs.as_array().is_some_and(|a| a.iter().all(|c| c.as_str().is_some_and(valid_cidr)));
+            if !ok {
+                let at = text.find("vpn_cidrs").map(|s| s..s + "vpn_cidrs".len());
+                return Err(err(at, "config.vpn_cidrs must be a list of CIDRs such as \"100.64.0.0/10\"".into()));
+            }
+        }
+        Ok(Self {
+            path: Some(path.to_path_buf()),
+            exclude: exclude.build().map_err(|e| err(None, format!("invalid glob: {e}")))?,
+            fail_on,
+            rules,
+            ignores,
+            config,
+            text: Some(text.to_string()),
+        })
+    }
+
+    pub fn rule(&self, id: &str) -> Option<RuleSetting> {
+        self.rules.get(id).map(|(s, _)| *s)
+    }
+
+    /// Rules named in `[rules]` that no policy defines.
+    pub fn check_rule_ids(&self, known: impl Fn(&str) -> bool) -> Result<(), SettingsError> {
+        for (id, (_, span)) in &self.rules {
+            if !known(id) {
+                return Err(SettingsError {
+                    path: self.path.clone().unwrap_or_else(|| FILE_NAME.into()),
+                    text: self.text.clone(),
+                    span: Some(span.clone()),
+                    message: format!("[rules] names {id:?}, which is not a rule (see `vigie rules`)"),
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
+fn valid_cidr(s: &str) -> bool {
+    let Some((addr, len)) = s.split_once('/') else { return false };
+    let Ok(len) = len.parse::<u8>() else { return false };
+    match addr.parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V4(_)) => len <= 32,
+        Ok(std::net::IpAddr::V6(_)) => len <= 128,
+        Err(_) => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_everything() {
+        let s = Settings::parse(
+            Path::new("vigie.toml"),
+            "exclude = [\"legacy/**\"]\nfail_on = \"high\"\n[rules]\n\"compose.x\" = \"off\"\n\"compose.y\" = \"medium\"\n[[ignore]]\npaths = [\"lab/**\"]\nrules = [\"compose.z\"]\nreason = \"lab\"\n[config]\nvpn_cidrs = [\"10.8.0.0/24\"]\n",
+        )
+        .unwrap();
+        assert!(s.exclude.is_match("legacy/a/compose.yaml"));
+        assert_eq!(s.fail_on, Some(Severity::High));
+        assert_eq!(s.rule("compose.x"), Some(RuleSetting::Off));
+        assert_eq!(s.rule("compose.y"), Some(RuleSetting::Severity(Severity::Medium)));
+        assert_eq!(s.config["vpn_cidrs"][0], "10.8.0.0/24");
+    }
+
+    #[test]
+    fn errors_point_into_the_file() {
+        let text = "[rules]\n\"compose.x\" = \"severe\"\n";
+        let e = Settings::parse(Path::new("vigie.toml"), text).unwrap_err();
+        let span = e.span.unwrap();
+        assert_eq!(&text[span], "\"severe\"");
+        let e = Settings::parse(Path::new("vigie.toml"), "exclud = []\n").unwrap_err();
+        assert!(e.message.contains("unknown field"), "{}", e.message);
+        assert!(Settings::parse(Path::new("v"), "[config]\nvpn_cidrs = [\"nope\"]\n").is_err());
+    }
+}

@@ -1,0 +1,326 @@
+//! Compose variable interpolation: `.env` files and `${VAR}` forms, as `docker compose` does it.
+
+use std::collections::HashMap;
+
+use crate::document::Origin;
+
+/// Variables a compose project interpolates from (its `.env`).
+pub type Env = HashMap<String, String>;
+
+/// The result of interpolating one string.
+#[derive(Debug, PartialEq)]
+pub enum Resolved {
+    /// The string with every variable substituted; `origin` is set when any variable was used.
+    Known { value: String, origin: Option<Origin>, unset: Vec<String> },
+    /// A required variable (`${VAR:?msg}`) is unset: the value cannot be known.
+    Unknown { variable: String, message: String },
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub struct InterpolationError(pub String);
+
+struct State<'e> {
+    env: &'e Env,
+    first_var: Option<String>,
+    used_default_only: bool,
+    used_any: bool,
+    unset: Vec<String>,
+}
+
+/// Interpolate `text` with `env`.
+pub fn interpolate(text: &str, env: &Env) -> Result<Resolved, InterpolationError> {
+    if !text.contains('$') {
+        return Ok(Resolved::Known { value: text.to_string(), origin: None, unset: Vec::new() });
+    }
+    let mut st = State { env, first_var: None, used_default_only: true, used_any: false, unset: Vec::new() };
+    match expand(text, &mut st)? {
+        Ok(value) => {
+            let origin = if !st.used_any {
+                None
+            } else if st.used_default_only {
+                Some(Origin::Default)
+            } else {
+                st.first_var.map(|name| Origin::Env { name })
+            };
+            Ok(Resolved::Known { value, origin, unset: st.unset })
+        }
+        Err((variable, message)) => Ok(Resolved::Unknown { variable, message }),
+    }
+}
+
+type Expanded = Result<String, (String, String)>;
+
+fn is_name_start(c: char) -> bool {
+    c.is_ascii_alphabetic() || c == '_'
+}
+
+fn is_name_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '_'
+}
+
+fn expand(text: &str, st: &mut State<'_>) -> Result<Expanded, InterpolationError> {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(pos) = rest.find('$') {
+        out.push_str(&rest[..pos]);
+        let after = &rest[pos + 1..];
+        let mut chars = after.chars();
+        match chars.next() {
+            Some('$') => {
+                out.push('$');
+                rest = &after[1..];
+            }
+            Some('{') => {
+                let body_and_rest = &after[1..];
+                let end = matching_brace(body_and_rest).ok_or_else(|| {
+                    InterpolationError(format!("invalid interpolation format: unterminated `${{` in {text:?}"))
+                })?;
+                let body = &body_and_rest[..end];
+                match braced(body, st)? {
+                    Ok(v) => out.push_str(&v),
+                    Err(e) => return Ok(Err(e)),
+                }
+                rest = &body_and_rest[end + 1..];
+            }
+            Some(c) if is_name_start(c) => {
+                let len = after.find(|c: char| !is_name_char(c)).unwrap_or(after.len());
+                let name = &after[..len];
+                out.push_str(&lookup(name, st).unwrap_or_default());
+                rest = &after[len..];
+            }
+            _ => {
+                return Err(InterpolationError(format!(
+                    "invalid interpolation format in {text:?}: a `$` must be followed by a name or `{{`; write `$$` for a literal `$`"
+                )));
+            }
+        }
+    }
+    out.push_str(rest);
+    Ok(Ok(out))
+}
+
+fn matching_brace(s: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes.get(i) {
+            Some(b'$') if bytes.get(i + 1) == Some(&b'{') => {
+                depth += 1;
+                i += 2;
+                continue;
+            }
+            Some(b'}') => {
+                if depth == 0 {
+                    return Some(i);
+                }
+                depth -= 1;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+fn lookup(name: &str, st: &mut State<'_>) -> Option<String> {
+    st.used_any = true;
+    match st.env.get(name) {
+        Some(v) => {
+            st.used_default_only = false;
+            if st.first_var.is_none() {
+                st.first_var = Some(name.to_string());
+            }
+            Some(v.clone())
+        }
+        None => None,
+    }
+}
+
+fn braced(body: &str, st: &mut State<'_>) -> Result<Expanded, InterpolationError> {
+    let name_len = body.find(|c: char| !is_name_char(c)).unwrap_or(body.len());
+    let name = &body[..name_len];
+    if name.is_empty() || !name.starts_with(is_name_start) {
+        return Err(InterpolationError(format!("invalid interpolation format: `${{{body}}}` has no variable name")));
+    }
+    let op = &body[name_len..];
+    let value = lookup(name, st);
+    let (colon, op) = match op.strip_prefix(':') {
+        Some(o) => (true, o),
+        None => (false, op),
+    };
+    // With a colon, an empty value counts as unset.
+    let set = match &value {
+        Some(v) => !(colon && v.is_empty()),
+        None => false,
+    };
+    if op.is_empty() {
+        if colon {
+            return Err(InterpolationError(format!("invalid interpolation format: `${{{body}}}`")));
+        }
+        if value.is_none() {
+            st.unset.push(name.to_string());
+        }
+        return Ok(Ok(value.unwrap_or_default()));
+    }
+    let arg = &op[1..];
+    match op.as_bytes().first() {
+        Some(b'-') => {
+            if set {
+                Ok(Ok(value.unwrap_or_default()))
+            } else {
+                expand(arg, st)
+            }
+        }
+        Some(b'?') => {
+            if set {
+                Ok(Ok(value.unwrap_or_default()))
+            } else {
+                let message = match expand(arg, st)? {
+                    Ok(m) => m,
+                    Err((_, m)) => m,
+                };
+                Ok(Err((name.to_string(), message)))
+            }
+        }
+        Some(b'+') => {
+            if set {
+                expand(arg, st)
+            } else {
+                Ok(Ok(String::new()))
+            }
+        }
+        _ => Err(InterpolationError(format!("invalid interpolation format: `${{{body}}}`"))),
+    }
+}
+
+/// Parse a `.env` file the way compose does. Returns the variables and per-line errors
+/// (1-based line, message).
+pub fn parse_dotenv(text: &str) -> (Env, Vec<(u32, String)>) {
+    let mut env = Env::new();
+    let mut errors = Vec::new();
+    for (idx, raw) in text.lines().enumerate() {
+        let line_no = u32::try_from(idx + 1).unwrap_or(u32::MAX);
+        let line = raw.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let line = line.strip_prefix("export ").map_or(line, str::trim_start);
+        let Some((key, value)) = line.split_once('=') else {
+            if line.chars().all(is_name_char) {
+                continue; // a bare name: taken from the shell by compose; unknown to a static scan
+            }
+            errors.push((line_no, format!("expected KEY=VALUE, found {line:?}")));
+            continue;
+        };
+        let key = key.trim();
+        if key.is_empty() || !key.chars().all(|c| is_name_char(c) || c == '.' || c == '-') {
+            errors.push((line_no, format!("invalid variable name {key:?}")));
+            continue;
+        }
+        let value = value.trim_start();
+        let parsed = if let Some(inner) = value.strip_prefix('\'') {
+            inner.rfind('\'').map(|end| inner[..end].to_string())
+        } else if let Some(inner) = value.strip_prefix('"') {
+            inner.rfind('"').map(|end| {
+                let raw = unescape_double(&inner[..end]);
+                expand_in_env(&raw, &env)
+            })
+        } else {
+            let v = match value.find(" #") {
+                Some(p) => &value[..p],
+                None => value,
+            };
+            Some(expand_in_env(v.trim_end(), &env))
+        };
+        match parsed {
+            Some(v) => {
+                env.insert(key.to_string(), v);
+            }
+            None => errors.push((line_no, format!("unterminated quote in the value of {key}"))),
+        }
+    }
+    (env, errors)
+}
+
+fn unescape_double(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            match chars.next() {
+                Some('n') => out.push('\n'),
+                Some('t') => out.push('\t'),
+                Some(o) => out.push(o),
+                None => out.push('\\'),
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn expand_in_env(value: &str, env: &Env) -> String {
+    match interpolate(value, env) {
+        Ok(Resolved::Known { value, .. }) => value,
+        _ => value.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env() -> Env {
+        let mut e = Env::new();
+        e.insert("TAG".into(), "1.25".into());
+        e.insert("EMPTY".into(), String::new());
+        e
+    }
+
+    fn known(text: &str) -> (String, Option<Origin>) {
+        match interpolate(text, &env()).unwrap() {
+            Resolved::Known { value, origin, .. } => (value, origin),
+            Resolved::Unknown { .. } => panic!("unknown"),
+        }
+    }
+
+    #[test]
+    fn forms() {
+        assert_eq!(known("nginx:${TAG}").0, "nginx:1.25");
+        assert_eq!(known("nginx:$TAG").0, "nginx:1.25");
+        assert_eq!(known("${NOPE:-latest}"), ("latest".into(), Some(Origin::Default)));
+        assert_eq!(known("${EMPTY:-x}").0, "x");
+        assert_eq!(known("${EMPTY-x}").0, "");
+        assert_eq!(known("${TAG:+set}").0, "set");
+        assert_eq!(known("a$$b").0, "a$b");
+        assert_eq!(known("${NOPE:-${TAG}}").0, "1.25");
+        assert_eq!(known("plain"), ("plain".into(), None));
+        assert_eq!(known("${TAG}"), ("1.25".into(), Some(Origin::Env { name: "TAG".into() })));
+    }
+
+    #[test]
+    fn required_unset_is_unknown() {
+        let r = interpolate("${PG_PASS:?set PG_PASS}", &env()).unwrap();
+        assert_eq!(r, Resolved::Unknown { variable: "PG_PASS".into(), message: "set PG_PASS".into() });
+    }
+
+    #[test]
+    fn bad_syntax_is_an_error() {
+        assert!(interpolate("${TAG", &env()).is_err());
+        assert!(interpolate("$ 5", &env()).is_err());
+        assert!(interpolate("${}", &env()).is_err());
+    }
+
+    #[test]
+    fn dotenv() {
+        let (e, errs) = parse_dotenv("# c\nA=1\nexport B='x y'\nC=\"q\\n\" \nD=${A}2 # note\nbad line\n");
+        assert_eq!(e.get("A").map(String::as_str), Some("1"));
+        assert_eq!(e.get("B").map(String::as_str), Some("x y"));
+        assert_eq!(e.get("C").map(String::as_str), Some("q\n"));
+        assert_eq!(e.get("D").map(String::as_str), Some("12"));
+        assert_eq!(errs.len(), 1);
+        assert_eq!(errs[0].0, 6);
+    }
+}

@@ -1,0 +1,116 @@
+//! Sources: the only code that knows a file format. A source recognises its files (by name
+//! first, by content second), groups them into units and loads each unit into documents.
+
+pub mod compose;
+pub mod yaml;
+
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::document::{Document, Kind};
+use crate::problem::Problem;
+use crate::text::SourceFile;
+
+/// Files larger than this are reported, not read.
+pub const MAX_FILE_SIZE: u64 = 8 * 1024 * 1024;
+/// How much of a file content sniffing reads.
+const SNIFF_BYTES: usize = 64 * 1024;
+
+/// What loading needs to know about the run.
+#[derive(Debug, Clone)]
+pub struct Context {
+    /// Paths are shown relative to this directory.
+    pub cwd: PathBuf,
+}
+
+impl Context {
+    /// The path shown to users: relative to the working directory when below it, `/`-separated.
+    pub fn display(&self, path: &Path) -> String {
+        let rel = path.strip_prefix(&self.cwd).unwrap_or(path);
+        let rel = rel.strip_prefix(".").unwrap_or(rel);
+        let s = rel.to_string_lossy().replace('\\', "/");
+        if s.is_empty() {
+            ".".to_string()
+        } else {
+            s
+        }
+    }
+}
+
+/// Files a source loads together (a compose file and its override).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unit {
+    pub kind: Kind,
+    pub files: Vec<PathBuf>,
+}
+
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub documents: Vec<Document>,
+    pub problems: Vec<Problem>,
+}
+
+/// Recognise a file by its name alone.
+pub fn classify_by_name(name: &str) -> Option<Kind> {
+    compose::matches_name(name).then_some(Kind::Compose)
+}
+
+/// Whether a file's name makes it worth sniffing its content.
+pub fn sniffable(name: &str) -> bool {
+    name.ends_with(".yml") || name.ends_with(".yaml")
+}
+
+/// Recognise a file by its content (only the first bytes are read).
+pub fn classify_by_content(path: &Path) -> Option<Kind> {
+    let mut head = Vec::with_capacity(SNIFF_BYTES);
+    let file = fs::File::open(path).ok()?;
+    file.take(SNIFF_BYTES as u64).read_to_end(&mut head).ok()?;
+    let text = String::from_utf8_lossy(&head);
+    compose::sniff(&text).then_some(Kind::Compose)
+}
+
+/// Group the discovered files of one kind into units.
+pub fn units(kind: Kind, files: Vec<PathBuf>) -> Vec<Unit> {
+    match kind {
+        Kind::Compose => compose::units(files),
+    }
+}
+
+pub fn load(unit: &Unit, ctx: &Context) -> Loaded {
+    match unit.kind {
+        Kind::Compose => compose::load(unit, ctx),
+    }
+}
+
+/// Read a text file for parsing, refusing what is too large, binary or not UTF-8.
+pub fn read_source(path: &Path, ctx: &Context) -> Result<Arc<SourceFile>, Problem> {
+    let display = ctx.display(path);
+    let meta = fs::metadata(path).map_err(|e| Problem::error(&display, format!("cannot read: {e}")))?;
+    if meta.len() > MAX_FILE_SIZE {
+        return Err(Problem::error(
+            &display,
+            format!(
+                "file is {:.1} MiB, larger than the {} MiB limit for configuration files; not scanned",
+                meta.len() as f64 / (1024.0 * 1024.0),
+                MAX_FILE_SIZE / (1024 * 1024)
+            ),
+        ));
+    }
+    let mut bytes = fs::read(path).map_err(|e| Problem::error(&display, format!("cannot read: {e}")))?;
+    if let Some(pos) = bytes.iter().position(|&b| b == 0) {
+        return Err(Problem::error(&display, format!("binary file (NUL byte at offset {pos}); not scanned")));
+    }
+    if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        bytes.drain(..3);
+    }
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let valid = e.utf8_error().valid_up_to();
+        let prefix = e.as_bytes().get(..valid).unwrap_or(&[]);
+        let line = prefix.iter().filter(|&&b| b == b'\n').count() + 1;
+        let col = prefix.iter().rev().take_while(|&&b| b != b'\n').count() + 1;
+        Problem::error(&display, format!("not valid UTF-8 at line {line}, column {col} (byte {valid}); not scanned"))
+    })?;
+    Ok(SourceFile::new(path.to_path_buf(), display, text))
+}
