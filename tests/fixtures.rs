@@ -1,0 +1,138 @@
+//! Every rule against its fixtures, through the real binary: each `# vigie-expect: <id>` line gets
+//! exactly that finding, negatives get none, the SARIF is schema-valid, findings are snapshotted.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use common::{assert_valid_sarif, repo, sarif_validator, vigie};
+
+const MARKER: &str = "# vigie-expect:";
+
+fn marked_lines(dir: &Path, rule: &str, out: &mut BTreeSet<(String, u64)>) {
+    for entry in walk(dir) {
+        let text = std::fs::read_to_string(&entry).unwrap_or_default();
+        let rel = entry.strip_prefix(repo()).unwrap().to_string_lossy().replace('\\', "/");
+        for (i, line) in text.lines().enumerate() {
+            if let Some(pos) = line.find(MARKER) {
+                let ids = &line[pos + MARKER.len()..];
+                if ids.split([',', ' ']).any(|id| id.trim() == rule) {
+                    out.insert((rel.clone(), i as u64 + 1));
+                }
+            }
+        }
+    }
+}
+
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        if d.is_file() {
+            out.push(d);
+            continue;
+        }
+        for e in std::fs::read_dir(&d).unwrap().flatten() {
+            stack.push(e.path());
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn every_rule_fires_on_its_positives_and_not_on_its_negatives() {
+    let root = repo();
+    let rules = vigie(&root, &["rules", "--format", "json"]).json();
+    let validator = sarif_validator();
+    let mut failures = Vec::new();
+    for rule in rules.as_array().unwrap() {
+        let id = rule["id"].as_str().unwrap();
+        let (kind, name) = id.split_once('.').unwrap();
+        let dir = root.join("fixtures").join(kind).join(name);
+        let entries: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap_or_else(|_| panic!("{id}: no fixture folder {}", dir.display()))
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        assert!(entries.iter().any(|e| e.starts_with("positive-")), "{id}: no positive fixture");
+        assert!(entries.iter().any(|e| e.starts_with("negative-")), "{id}: no negative fixture");
+        assert!(entries.iter().all(|e| e.starts_with("positive-") || e.starts_with("negative-")), "{id}: fixture names start with positive- or negative-: {entries:?}");
+
+        let rel = format!("fixtures/{kind}/{name}");
+        let run = vigie(&root, &["scan", &rel, "--format", "json", "--fail-on", "none"]);
+        assert_eq!(run.code, 0, "{id}: scan failed:\n{}", run.stderr);
+        let report = run.json();
+        assert_eq!(report["errors"].as_array().unwrap().len(), 0, "{id}: fixtures have errors: {}", report["errors"]);
+        let actual: BTreeSet<(String, u64)> = report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule_id"] == id)
+            .map(|f| (f["file"].as_str().unwrap().to_string(), f["line"].as_u64().unwrap()))
+            .collect();
+        let mut expected = BTreeSet::new();
+        marked_lines(&dir, id, &mut expected);
+        assert!(expected.iter().all(|(f, _)| f.contains("/positive-")), "{id}: a negative fixture carries an expectation");
+        if actual != expected {
+            failures.push(format!(
+                "{id}:\n  missing: {:?}\n  unexpected: {:?}",
+                expected.difference(&actual).collect::<Vec<_>>(),
+                actual.difference(&expected).collect::<Vec<_>>()
+            ));
+        }
+
+        let lines: Vec<String> = report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule_id"] == id)
+            .map(|f| format!("{}:{}:{} {} {}", f["file"].as_str().unwrap(), f["line"], f["column"], f["severity"].as_str().unwrap(), f["message"].as_str().unwrap()))
+            .collect();
+        insta::assert_snapshot!(format!("fixtures__{kind}__{name}"), lines.join("\n"));
+
+        let sarif = vigie(&root, &["scan", &rel, "--format", "sarif", "--fail-on", "none"]).json();
+        assert_valid_sarif(&validator, &sarif, id);
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn every_rule_has_rego_tests_and_fresh_docs() {
+    let root = repo();
+    let set = vigie::policy::PolicySet::builtin().unwrap();
+    assert!(!set.rules.is_empty());
+    let mut rules: Vec<_> = set.rules.iter().map(AsRef::as_ref).collect();
+    rules.sort_by(|a, b| a.meta.id.cmp(&b.meta.id));
+    let update = std::env::var_os("UPDATE_DOCS").is_some();
+    let docs = root.join("docs/rules");
+    let mut stale = Vec::new();
+    let mut check = |path: std::path::PathBuf, text: String| {
+        if update {
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, text).unwrap();
+        } else if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
+            stale.push(path.display().to_string());
+        }
+    };
+    for r in &rules {
+        let (kind, name) = r.meta.id.split_once('.').unwrap();
+        let file = r.file.trim_start_matches("builtin:");
+        assert_eq!(file, format!("{kind}/{name}.rego"), "{}: the file is named after the id", r.meta.id);
+        assert_eq!(r.package, format!("vigie.rules.{kind}.{}", name.replace('-', "_")), "{}: package", r.meta.id);
+        let test = format!("builtin:{kind}/{name}_test.rego");
+        assert!(set.files.iter().any(|f| f.name == test), "{}: no {test}", r.meta.id);
+        check(docs.join(format!("{}.md", r.meta.id)), vigie::policy::docs::render(r));
+    }
+    check(docs.join("README.md"), vigie::policy::docs::render_index(&rules));
+    assert!(stale.is_empty(), "generated docs are stale (run `UPDATE_DOCS=1 cargo test --test fixtures`): {stale:?}");
+}
+
+#[test]
+fn builtin_rego_unit_tests_pass() {
+    let run = vigie(&repo(), &["policy", "test"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains(" passed, 0 failed"), "{}", run.stdout);
+}
