@@ -110,7 +110,12 @@ pub fn read_source(path: &Path, ctx: &Context) -> Result<Arc<SourceFile>, Proble
         let prefix = e.as_bytes().get(..valid).unwrap_or(&[]);
         let line = prefix.iter().filter(|&&b| b == b'\n').count() + 1;
         let col = prefix.iter().rev().take_while(|&&b| b != b'\n').count() + 1;
-        Problem::error(&display, format!("not valid UTF-8 at line {line}, column {col} (byte {valid}); not scanned"))
+        let mut p = Problem::error(&display, format!("not valid UTF-8 at line {line}, column {col} (byte {valid}); not scanned"));
+        p.pos = Some(crate::text::LineCol {
+            line: u32::try_from(line).unwrap_or(u32::MAX),
+            column: u32::try_from(col).unwrap_or(u32::MAX),
+        });
+        p
     })?;
     Ok(SourceFile::new(path.to_path_buf(), display, text))
 }
