@@ -47,7 +47,10 @@ pub fn discover(roots: &[PathBuf], exclude: &GlobSet, ctx: &Context) -> Discover
                     }
                 }
             }
-            Err(e) => push_problem(Problem::error(ctx.display(root), format!("cannot read: {e}"))),
+            Err(e) => push_problem(Problem::error(
+                ctx.display(root),
+                format!("cannot read: {e}"),
+            )),
         }
     }
     if let Some((first, rest)) = dirs.split_first() {
@@ -55,8 +58,13 @@ pub fn discover(roots: &[PathBuf], exclude: &GlobSet, ctx: &Context) -> Discover
         for d in rest {
             builder.add(d);
         }
-        builder.follow_links(true).require_git(false).git_ignore(true).git_exclude(true);
-        let excluded = |path: &std::path::Path| !exclude.is_empty() && exclude.is_match(ctx.display(path));
+        builder
+            .follow_links(true)
+            .require_git(false)
+            .git_ignore(true)
+            .git_exclude(true);
+        let excluded =
+            |path: &std::path::Path| !exclude.is_empty() && exclude.is_match(ctx.display(path));
         builder.build_parallel().run(|| {
             Box::new(|entry| {
                 match entry {
@@ -100,10 +108,15 @@ fn walk_problem(err: &ignore::Error, ctx: &Context) -> Problem {
                 };
                 Some(Problem::error(ctx.display(path), msg))
             }
-            ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => inner(err, ctx),
+            ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+                inner(err, ctx)
+            }
             ignore::Error::Loop { ancestor, child } => Some(Problem::error(
                 ctx.display(child),
-                format!("symbolic link loop: it leads back to {}; not followed", ctx.display(ancestor)),
+                format!(
+                    "symbolic link loop: it leads back to {}; not followed",
+                    ctx.display(ancestor)
+                ),
             )),
             _ => None,
         }

@@ -18,7 +18,13 @@ pub enum Severity {
 }
 
 impl Severity {
-    pub const ALL: [Severity; 5] = [Severity::Critical, Severity::High, Severity::Medium, Severity::Low, Severity::Info];
+    pub const ALL: [Severity; 5] = [
+        Severity::Critical,
+        Severity::High,
+        Severity::Medium,
+        Severity::Low,
+        Severity::Info,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -65,7 +71,9 @@ impl FromStr for Severity {
             .iter()
             .copied()
             .find(|sev| sev.as_str().eq_ignore_ascii_case(s))
-            .ok_or_else(|| format!("unknown severity {s:?} (expected critical, high, medium, low or info)"))
+            .ok_or_else(|| {
+                format!("unknown severity {s:?} (expected critical, high, medium, low or info)")
+            })
     }
 }
 
@@ -82,10 +90,16 @@ impl Location {
     /// A location for `range`, cut to its first line (a block value is pointed at by its key).
     pub fn new(file: Arc<SourceFile>, range: TextRange) -> Self {
         let start = file.line_col(range.start);
-        let line_end = file.line_start(start.line) + u32::try_from(file.line_text(start.line).len()).unwrap_or(0);
+        let line_end = file.line_start(start.line)
+            + u32::try_from(file.line_text(start.line).len()).unwrap_or(0);
         let range = TextRange::new(range.start, range.end.min(line_end.max(range.start)));
         let end = file.line_col(range.end);
-        Self { file, range, start, end }
+        Self {
+            file,
+            range,
+            start,
+            end,
+        }
     }
 }
 
@@ -124,20 +138,28 @@ impl Finding {
     /// `text` with every occurrence of this finding's secret masked.
     pub fn mask<'a>(&self, text: &'a str) -> std::borrow::Cow<'a, str> {
         match &self.secret {
-            Some(s) if !s.is_empty() && text.contains(s.as_str()) => text.replace(s.as_str(), MASK).into(),
+            Some(s) if !s.is_empty() && text.contains(s.as_str()) => {
+                text.replace(s.as_str(), MASK).into()
+            }
             _ => text.into(),
         }
     }
 
     /// The offending line's text, secrets masked.
     pub fn snippet(&self) -> String {
-        self.mask(self.location.file.line_text(self.location.start.line)).into_owned()
+        self.mask(self.location.file.line_text(self.location.start.line))
+            .into_owned()
     }
 }
 
 /// Stable across unrelated edits: rule, file, node path and the node's value (hashed, so a secret
 /// never appears in it), not the line number.
-pub fn fingerprint(rule_id: &str, file: &str, node_path: &[String], value: Option<&serde_json::Value>) -> String {
+pub fn fingerprint(
+    rule_id: &str,
+    file: &str,
+    node_path: &[String],
+    value: Option<&serde_json::Value>,
+) -> String {
     let mut h = Sha256::new();
     h.update(rule_id.as_bytes());
     h.update([0]);

@@ -35,15 +35,30 @@ pub struct Problem {
 
 impl Problem {
     pub fn error(file: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { level: Level::Error, file: file.into(), message: message.into(), span: None, pos: None }
+        Self {
+            level: Level::Error,
+            file: file.into(),
+            message: message.into(),
+            span: None,
+            pos: None,
+        }
     }
 
     pub fn at(level: Level, span: Span, message: impl Into<String>) -> Self {
-        Self { level, file: span.file.display.clone(), message: message.into(), span: Some(span), pos: None }
+        Self {
+            level,
+            file: span.file.display.clone(),
+            message: message.into(),
+            span: Some(span),
+            pos: None,
+        }
     }
 
     /// 1-based line and column, when the problem has a position.
     pub fn line_col(&self) -> Option<LineCol> {
-        self.span.as_ref().map(|s| s.file.line_col(s.range.start)).or(self.pos)
+        self.span
+            .as_ref()
+            .map(|s| s.file.line_col(s.range.start))
+            .or(self.pos)
     }
 }

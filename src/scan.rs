@@ -65,14 +65,25 @@ pub fn scan(paths: &[PathBuf], engine: &Engine, settings: &Settings, ctx: &Conte
             None => by_kind.push((kind, vec![path])),
         }
     }
-    let units: Vec<Unit> = by_kind.into_iter().flat_map(|(k, files)| source::units(k, files)).collect();
+    let units: Vec<Unit> = by_kind
+        .into_iter()
+        .flat_map(|(k, files)| source::units(k, files))
+        .collect();
 
     let results: Vec<UnitResult> = units
         .par_iter()
-        .map_init(|| engine.clone(), |engine, unit| process_unit(unit, engine, settings, ctx))
+        .map_init(
+            || engine.clone(),
+            |engine, unit| process_unit(unit, engine, settings, ctx),
+        )
         .collect();
 
-    let mut report = Report { problems: found.problems, rules: engine.rules().to_vec(), cwd: ctx.cwd.clone(), ..Report::default() };
+    let mut report = Report {
+        problems: found.problems,
+        rules: engine.rules().to_vec(),
+        cwd: ctx.cwd.clone(),
+        ..Report::default()
+    };
     for r in results {
         report.findings.extend(r.findings);
         report.problems.extend(r.problems);
@@ -81,15 +92,32 @@ pub fn scan(paths: &[PathBuf], engine: &Engine, settings: &Settings, ctx: &Conte
     }
     suppress::apply(&mut report.findings, settings);
     report.findings.sort_by(|a, b| {
-        (&a.location.file.display, a.location.start, &a.rule_id, &a.message)
-            .cmp(&(&b.location.file.display, b.location.start, &b.rule_id, &b.message))
+        (
+            &a.location.file.display,
+            a.location.start,
+            &a.rule_id,
+            &a.message,
+        )
+            .cmp(&(
+                &b.location.file.display,
+                b.location.start,
+                &b.rule_id,
+                &b.message,
+            ))
     });
-    report.problems.sort_by(|a, b| (&a.file, a.line_col(), a.level).cmp(&(&b.file, b.line_col(), b.level)));
+    report
+        .problems
+        .sort_by(|a, b| (&a.file, a.line_col(), a.level).cmp(&(&b.file, b.line_col(), b.level)));
     report.duration = started.elapsed();
     report
 }
 
-fn process_unit(unit: &Unit, engine: &mut Engine, settings: &Settings, ctx: &Context) -> UnitResult {
+fn process_unit(
+    unit: &Unit,
+    engine: &mut Engine,
+    settings: &Settings,
+    ctx: &Context,
+) -> UnitResult {
     let outcome = catch_unwind(AssertUnwindSafe(|| {
         let loaded = source::load(unit, ctx);
         let mut findings = Vec::new();
@@ -97,11 +125,18 @@ fn process_unit(unit: &Unit, engine: &mut Engine, settings: &Settings, ctx: &Con
         let documents = loaded.documents.len();
         for doc in &loaded.documents {
             match engine.evaluate(doc) {
-                Ok(denials) => findings.extend(denials.into_iter().map(|d| to_finding(d, doc, settings))),
+                Ok(denials) => {
+                    findings.extend(denials.into_iter().map(|d| to_finding(d, doc, settings)))
+                }
                 Err(message) => problems.push(Problem::error(&doc.path, message)),
             }
         }
-        UnitResult { findings, problems, files: unit.files.len(), documents }
+        UnitResult {
+            findings,
+            problems,
+            files: unit.files.len(),
+            documents,
+        }
     }));
     outcome.unwrap_or_else(|panic| {
         let what = panic
@@ -109,10 +144,17 @@ fn process_unit(unit: &Unit, engine: &mut Engine, settings: &Settings, ctx: &Con
             .map(|s| (*s).to_string())
             .or_else(|| panic.downcast_ref::<String>().cloned())
             .unwrap_or_default();
-        let file = unit.files.first().map(|p| ctx.display(p)).unwrap_or_default();
+        let file = unit
+            .files
+            .first()
+            .map(|p| ctx.display(p))
+            .unwrap_or_default();
         UnitResult {
             findings: Vec::new(),
-            problems: vec![Problem::error(file, format!("internal error while scanning this file (please report it): {what}"))],
+            problems: vec![Problem::error(
+                file,
+                format!("internal error while scanning this file (please report it): {what}"),
+            )],
             files: unit.files.len(),
             documents: 0,
         }
@@ -122,7 +164,11 @@ fn process_unit(unit: &Unit, engine: &mut Engine, settings: &Settings, ctx: &Con
 fn to_finding(d: Denial, doc: &Document, settings: &Settings) -> Finding {
     let span = doc.locate(&d.path);
     let value = doc.value_at(&d.path);
-    let secret = if d.rule.meta.secret { value.and_then(|v| v.as_str()).map(str::to_string) } else { None };
+    let secret = if d.rule.meta.secret {
+        value.and_then(|v| v.as_str()).map(str::to_string)
+    } else {
+        None
+    };
     let severity = match settings.rule(d.rule.id()) {
         Some(RuleSetting::Severity(s)) => s,
         _ => d.severity.unwrap_or(d.rule.meta.severity),

@@ -32,7 +32,10 @@ pub fn parse_comment(line: &str) -> Option<IgnoreComment> {
         if starts_comment && body.starts_with(MARKER) {
             let rest = &body[MARKER.len()..];
             let (ids, reason) = match rest.split_once("--") {
-                Some((ids, reason)) => (ids, Some(reason.trim().to_string()).filter(|r| !r.is_empty())),
+                Some((ids, reason)) => (
+                    ids,
+                    Some(reason.trim().to_string()).filter(|r| !r.is_empty()),
+                ),
                 None => (rest, None),
             };
             let rules: Vec<String> = ids
@@ -67,16 +70,21 @@ fn inline_for(f: &Finding) -> Option<IgnoreComment> {
 pub fn apply(findings: &mut [Finding], settings: &Settings) {
     for f in findings.iter_mut() {
         if let Some(c) = inline_for(f) {
-            f.suppression = Some(Suppression { kind: SuppressionKind::InSource, reason: c.reason });
+            f.suppression = Some(Suppression {
+                kind: SuppressionKind::InSource,
+                reason: c.reason,
+            });
             continue;
         }
         let display = &f.location.file.display;
-        if let Some(ig) = settings
-            .ignores
-            .iter()
-            .find(|ig| ig.paths.is_match(display) && (ig.rules.is_empty() || ig.rules.iter().any(|r| r == &f.rule_id)))
-        {
-            f.suppression = Some(Suppression { kind: SuppressionKind::Config, reason: ig.reason.clone() });
+        if let Some(ig) = settings.ignores.iter().find(|ig| {
+            ig.paths.is_match(display)
+                && (ig.rules.is_empty() || ig.rules.iter().any(|r| r == &f.rule_id))
+        }) {
+            f.suppression = Some(Suppression {
+                kind: SuppressionKind::Config,
+                reason: ig.reason.clone(),
+            });
         }
     }
 }
@@ -88,8 +96,13 @@ mod tests {
     #[test]
     fn comments() {
         assert_eq!(
-            parse_comment("    privileged: true # vigie:ignore compose.privileged -- needs /dev/kvm"),
-            Some(IgnoreComment { rules: vec!["compose.privileged".into()], reason: Some("needs /dev/kvm".into()) })
+            parse_comment(
+                "    privileged: true # vigie:ignore compose.privileged -- needs /dev/kvm"
+            ),
+            Some(IgnoreComment {
+                rules: vec!["compose.privileged".into()],
+                reason: Some("needs /dev/kvm".into())
+            })
         );
         assert_eq!(
             parse_comment("# vigie:ignore a.b, c.d").map(|c| c.rules),

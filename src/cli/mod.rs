@@ -29,7 +29,11 @@ pub enum ExitStatus {
 }
 
 #[derive(Debug, Parser)]
-#[command(name = "vigie", version, about = "Policy-as-code hardening auditor for self-hosted infrastructure")]
+#[command(
+    name = "vigie",
+    version,
+    about = "Policy-as-code hardening auditor for self-hosted infrastructure"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -94,7 +98,11 @@ where
         Ok(c) => c,
         Err(e) => {
             let _ = e.print();
-            return if e.use_stderr() { ExitStatus::Error } else { ExitStatus::Success };
+            return if e.use_stderr() {
+                ExitStatus::Error
+            } else {
+                ExitStatus::Success
+            };
         }
     };
     let cwd = match std::env::current_dir() {
@@ -117,25 +125,37 @@ fn stderr_color() -> bool {
 }
 
 fn print_report(report: MReport) {
-    let theme = if stderr_color() { miette::GraphicalTheme::unicode() } else { miette::GraphicalTheme::unicode_nocolor() };
+    let theme = if stderr_color() {
+        miette::GraphicalTheme::unicode()
+    } else {
+        miette::GraphicalTheme::unicode_nocolor()
+    };
     let mut out = String::new();
-    let _ = miette::GraphicalReportHandler::new_themed(theme).render_report(&mut out, report.as_ref());
+    let _ =
+        miette::GraphicalReportHandler::new_themed(theme).render_report(&mut out, report.as_ref());
     let _ = io::stderr().write_all(out.as_bytes());
 }
 
 pub(crate) fn report_settings_error(e: &SettingsError) {
-    let mut diag = MietteDiagnostic::new(format!("invalid configuration: {}", e.message)).with_code("vigie::config");
+    let mut diag = MietteDiagnostic::new(format!("invalid configuration: {}", e.message))
+        .with_code("vigie::config");
     match (&e.text, &e.span) {
         (Some(text), Some(span)) => {
             diag = diag.with_label(LabeledSpan::at(span.clone(), "here"));
-            print_report(MReport::new(diag).with_source_code(NamedSource::new(e.path.display().to_string(), text.clone())));
+            print_report(
+                MReport::new(diag)
+                    .with_source_code(NamedSource::new(e.path.display().to_string(), text.clone())),
+            );
         }
-        _ => print_report(MReport::new(diag.with_help(format!("in {}", e.path.display())))),
+        _ => print_report(MReport::new(
+            diag.with_help(format!("in {}", e.path.display())),
+        )),
     }
 }
 
 pub(crate) fn report_policy_error(e: &PolicyError) {
-    let diag = MietteDiagnostic::new(format!("policy error in {}: {}", e.file, e.message)).with_code("vigie::policy");
+    let diag = MietteDiagnostic::new(format!("policy error in {}: {}", e.file, e.message))
+        .with_code("vigie::policy");
     print_report(MReport::new(diag));
 }
 
@@ -150,8 +170,14 @@ pub(crate) fn load_policies(dirs: &[PathBuf]) -> Result<PolicySet, PolicyError> 
 
 /// Write `bytes` to `path` atomically: a temporary file beside it, then a rename.
 pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "output".into());
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "output".into());
     let tmp = dir.join(format!(".{name}.vigie-{}.tmp", std::process::id()));
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;

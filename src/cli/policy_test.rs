@@ -5,7 +5,9 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use crate::cli::{load_policies, report_policy_error, report_settings_error, write_stdout, ExitStatus};
+use crate::cli::{
+    load_policies, report_policy_error, report_settings_error, write_stdout, ExitStatus,
+};
 use crate::policy::test_runner::{self, Outcome};
 use crate::settings::Settings;
 
@@ -50,7 +52,13 @@ pub fn run(args: &TestArgs) -> ExitStatus {
     // With directories, only their tests count; without, the built-in ones.
     let results: Vec<_> = results
         .into_iter()
-        .filter(|r| if args.dirs.is_empty() { r.file.starts_with("builtin:") } else { !r.file.starts_with("builtin:") })
+        .filter(|r| {
+            if args.dirs.is_empty() {
+                r.file.starts_with("builtin:")
+            } else {
+                !r.file.starts_with("builtin:")
+            }
+        })
         .collect();
     let mut out = String::new();
     let (mut passed, mut failed) = (0usize, 0usize);
@@ -72,7 +80,11 @@ pub fn run(args: &TestArgs) -> ExitStatus {
                 format!("ERROR: {e}")
             }
         };
-        let _ = writeln!(out, "{label} {}.{} ({}, {:.1?})", r.package, r.name, r.file, r.duration);
+        let _ = writeln!(
+            out,
+            "{label} {}.{} ({}, {:.1?})",
+            r.package, r.name, r.file, r.duration
+        );
     }
     if results.is_empty() {
         let _ = writeln!(out, "no test_ rules found");

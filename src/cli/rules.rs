@@ -62,9 +62,19 @@ pub fn list(args: &RulesArgs) -> ExitStatus {
             let width = rules.iter().map(|r| r.meta.id.len()).max().unwrap_or(0);
             let mut out = String::new();
             for r in &rules {
-                let _ = writeln!(out, "{:width$}  {:8}  {}", r.meta.id, r.meta.severity.as_str(), r.meta.title);
+                let _ = writeln!(
+                    out,
+                    "{:width$}  {:8}  {}",
+                    r.meta.id,
+                    r.meta.severity.as_str(),
+                    r.meta.title
+                );
             }
-            let _ = writeln!(out, "\n{} rules. `vigie explain <id>` prints one rule's documentation.", rules.len());
+            let _ = writeln!(
+                out,
+                "\n{} rules. `vigie explain <id>` prints one rule's documentation.",
+                rules.len()
+            );
             out
         }
         RulesFormat::Markdown => docs::render_index(&rules),
@@ -86,7 +96,10 @@ pub fn list(args: &RulesArgs) -> ExitStatus {
                     })
                 })
                 .collect();
-            format!("{}\n", serde_json::to_string_pretty(&list).unwrap_or_default())
+            format!(
+                "{}\n",
+                serde_json::to_string_pretty(&list).unwrap_or_default()
+            )
         }
     };
     emit(&text)
@@ -105,7 +118,9 @@ pub fn explain(args: &ExplainArgs) -> ExitStatus {
                 .rules
                 .iter()
                 .map(|r| r.meta.id.as_str())
-                .filter(|id| id.contains(wanted) || wanted.contains(id.rsplit('.').next().unwrap_or(id)))
+                .filter(|id| {
+                    id.contains(wanted) || wanted.contains(id.rsplit('.').next().unwrap_or(id))
+                })
                 .collect();
             eprintln!("error: no rule has the id {:?}", args.rule_id);
             if !close.is_empty() {

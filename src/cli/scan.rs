@@ -5,7 +5,10 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use crate::cli::{load_policies, report_policy_error, report_settings_error, write_atomic, write_stdout, ExitStatus, FailOn, Format};
+use crate::cli::{
+    load_policies, report_policy_error, report_settings_error, write_atomic, write_stdout,
+    ExitStatus, FailOn, Format,
+};
 use crate::output::{Emitter, Human, Json, Sarif};
 use crate::policy::Engine;
 use crate::scan::scan;
@@ -53,17 +56,23 @@ pub fn run(args: ScanArgs, cwd: &Path) -> ExitStatus {
         report_settings_error(&e);
         return ExitStatus::Error;
     }
-    let engine = match Engine::compile(&policies, &settings.config, |r| settings.rule(r.id()) != Some(RuleSetting::Off)) {
+    let engine = match Engine::compile(&policies, &settings.config, |r| {
+        settings.rule(r.id()) != Some(RuleSetting::Off)
+    }) {
         Ok(e) => e,
         Err(e) => {
             report_policy_error(&e);
             return ExitStatus::Error;
         }
     };
-    let ctx = Context { cwd: cwd.to_path_buf() };
+    let ctx = Context {
+        cwd: cwd.to_path_buf(),
+    };
     let report = scan(&args.paths, &engine, &settings, &ctx);
 
-    let color = args.output.is_none() && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let color = args.output.is_none()
+        && std::io::stdout().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none();
     let emitter: Box<dyn Emitter> = match args.format {
         Format::Human => Box::new(Human { color }),
         Format::Json => Box::new(Json),
@@ -75,7 +84,9 @@ pub fn run(args: ScanArgs, cwd: &Path) -> ExitStatus {
         return ExitStatus::Error;
     }
     let written = match &args.output {
-        Some(path) => write_atomic(path, &buf).map_err(|e| format!("cannot write {}: {e}", path.display())),
+        Some(path) => {
+            write_atomic(path, &buf).map_err(|e| format!("cannot write {}: {e}", path.display()))
+        }
         None => write_stdout(&buf).map_err(|e| format!("cannot write the report: {e}")),
     };
     if let Err(e) = written {

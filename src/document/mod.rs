@@ -159,10 +159,24 @@ mod tests {
 
     #[test]
     fn missing_key_points_at_parent() {
-        let file = SourceFile::new("c.yaml".into(), "c.yaml".into(), "services:\n  web: {}\n".into());
-        let mut d = Document::new(Kind::Compose, file.clone(), json!({"services": {"web": {}}}));
-        d.record_span(&p(&["services"]), Span::new(file.clone(), TextRange::new(0, 8)));
-        d.record_span(&p(&["services", "web"]), Span::new(file, TextRange::new(12, 15)));
+        let file = SourceFile::new(
+            "c.yaml".into(),
+            "c.yaml".into(),
+            "services:\n  web: {}\n".into(),
+        );
+        let mut d = Document::new(
+            Kind::Compose,
+            file.clone(),
+            json!({"services": {"web": {}}}),
+        );
+        d.record_span(
+            &p(&["services"]),
+            Span::new(file.clone(), TextRange::new(0, 8)),
+        );
+        d.record_span(
+            &p(&["services", "web"]),
+            Span::new(file, TextRange::new(12, 15)),
+        );
         let s = d.locate(&p(&["services", "web", "cap_drop"]));
         assert_eq!(s.range, TextRange::new(12, 15));
         assert_eq!(d.value_at(&p(&["services", "web"])), Some(&json!({})));

@@ -4,7 +4,10 @@
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource, Report as MReport};
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource,
+    Report as MReport,
+};
 
 use crate::finding::{Finding, Severity, MASK};
 use crate::output::Emitter;
@@ -16,8 +19,14 @@ pub struct Human {
 }
 
 fn handler(color: bool) -> GraphicalReportHandler {
-    let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
-    GraphicalReportHandler::new_themed(theme).with_width(100).with_context_lines(1)
+    let theme = if color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    GraphicalReportHandler::new_themed(theme)
+        .with_width(100)
+        .with_context_lines(1)
 }
 
 fn miette_severity(s: Severity) -> miette::Severity {
@@ -35,7 +44,9 @@ fn masked_source(f: &Finding) -> (String, usize, usize) {
     let len = f.location.range.len() as usize;
     match &f.secret {
         Some(secret) if !secret.is_empty() => {
-            let before = text.get(..start).map_or(0, |t| t.matches(secret.as_str()).count());
+            let before = text
+                .get(..start)
+                .map_or(0, |t| t.matches(secret.as_str()).count());
             let shifted = start + before * MASK.len() - before * secret.len();
             (text.replace(secret.as_str(), MASK), shifted, len)
         }
@@ -52,7 +63,8 @@ pub fn render_finding(f: &Finding, color: bool, help: Option<&str>) -> String {
     if let Some(h) = help {
         diag = diag.with_help(h.to_string());
     }
-    let report = MReport::new(diag).with_source_code(NamedSource::new(f.location.file.display.clone(), source));
+    let report = MReport::new(diag)
+        .with_source_code(NamedSource::new(f.location.file.display.clone(), source));
     let mut out = String::new();
     let _ = handler(color).render_report(&mut out, report.as_ref());
     out
@@ -60,13 +72,24 @@ pub fn render_finding(f: &Finding, color: bool, help: Option<&str>) -> String {
 
 pub fn render_problem(p: &Problem, color: bool) -> String {
     let mut diag = MietteDiagnostic::new(p.message.clone())
-        .with_code(if p.level == Level::Error { "vigie::input" } else { "vigie::input-warning" })
-        .with_severity(if p.level == Level::Error { miette::Severity::Error } else { miette::Severity::Warning });
+        .with_code(if p.level == Level::Error {
+            "vigie::input"
+        } else {
+            "vigie::input-warning"
+        })
+        .with_severity(if p.level == Level::Error {
+            miette::Severity::Error
+        } else {
+            miette::Severity::Warning
+        });
     let report = match &p.span {
         Some(span) => {
             let (s, e) = (span.range.start as usize, span.range.end as usize);
             diag = diag.with_label(LabeledSpan::at(s..e.max(s), "here"));
-            MReport::new(diag).with_source_code(NamedSource::new(span.file.display.clone(), span.file.text.clone()))
+            MReport::new(diag).with_source_code(NamedSource::new(
+                span.file.display.clone(),
+                span.file.text.clone(),
+            ))
         }
         None => MReport::new(diag.with_help(format!("in {}", p.file))),
     };
@@ -103,15 +126,32 @@ impl Emitter for Human {
                     (n > 0).then(|| format!("{n} {s}"))
                 })
                 .collect();
-            let _ = write!(summary, "{} ({})", plural(active.len(), "finding", "findings"), counts.join(", "));
+            let _ = write!(
+                summary,
+                "{} ({})",
+                plural(active.len(), "finding", "findings"),
+                counts.join(", ")
+            );
         }
-        let _ = write!(summary, " in {}", plural(report.documents, "document", "documents"));
+        let _ = write!(
+            summary,
+            " in {}",
+            plural(report.documents, "document", "documents")
+        );
         if suppressed > 0 {
             let _ = write!(summary, "; {suppressed} suppressed");
         }
-        let errors = report.problems.iter().filter(|p| p.level == Level::Error).count();
+        let errors = report
+            .problems
+            .iter()
+            .filter(|p| p.level == Level::Error)
+            .count();
         if errors > 0 {
-            let _ = write!(summary, "; {} could not be read", plural(errors, "input", "inputs"));
+            let _ = write!(
+                summary,
+                "; {} could not be read",
+                plural(errors, "input", "inputs")
+            );
         }
         writeln!(out, "{summary}.")
     }

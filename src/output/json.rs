@@ -40,7 +40,10 @@ pub fn to_value(report: &Report) -> Value {
     let active: Vec<&Finding> = report.active().collect();
     let mut by_severity = Map::new();
     for s in Severity::ALL {
-        by_severity.insert(s.as_str().into(), active.iter().filter(|f| f.severity == s).count().into());
+        by_severity.insert(
+            s.as_str().into(),
+            active.iter().filter(|f| f.severity == s).count().into(),
+        );
     }
     json!({
         "version": JSON_SCHEMA_VERSION,

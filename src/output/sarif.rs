@@ -22,7 +22,19 @@ fn encode_path(path: &str) -> String {
     let mut out = String::with_capacity(path.len());
     for b in path.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' | b'+' | b'@' | b':' | b'=' | b',' => {
+            b'A'..=b'Z'
+            | b'a'..=b'z'
+            | b'0'..=b'9'
+            | b'-'
+            | b'.'
+            | b'_'
+            | b'~'
+            | b'/'
+            | b'+'
+            | b'@'
+            | b':'
+            | b'='
+            | b',' => {
                 out.push(b as char);
             }
             _ => out.push_str(&format!("%{b:02X}")),
@@ -33,9 +45,14 @@ fn encode_path(path: &str) -> String {
 
 fn artifact(display: &str) -> sarif::ArtifactLocation {
     if display.starts_with('/') {
-        sarif::ArtifactLocation::builder().uri(format!("file://{}", encode_path(display))).build()
+        sarif::ArtifactLocation::builder()
+            .uri(format!("file://{}", encode_path(display)))
+            .build()
     } else {
-        sarif::ArtifactLocation::builder().uri(encode_path(display)).uri_base_id(SRCROOT.to_string()).build()
+        sarif::ArtifactLocation::builder()
+            .uri(encode_path(display))
+            .uri_base_id(SRCROOT.to_string())
+            .build()
     }
 }
 
@@ -52,7 +69,10 @@ fn result(f: &Finding, index: Option<usize>) -> sarif::Result {
         .end_column(i(loc.end.column))
         .snippet(sarif::ArtifactContent::builder().text(f.snippet()).build())
         .build();
-    let physical = sarif::PhysicalLocation::builder().artifact_location(artifact(&loc.file.display)).region(region).build();
+    let physical = sarif::PhysicalLocation::builder()
+        .artifact_location(artifact(&loc.file.display))
+        .region(region)
+        .build();
     let mut fingerprints = BTreeMap::new();
     fingerprints.insert("vigie/v1".to_string(), f.fingerprint.clone());
     let mut props = BTreeMap::new();
@@ -66,18 +86,30 @@ fn result(f: &Finding, index: Option<usize>) -> sarif::Result {
                 SuppressionKind::Config => "external",
             };
             match &s.reason {
-                Some(r) => sarif::Suppression::builder().kind(json!(kind)).justification(r.clone()).build(),
+                Some(r) => sarif::Suppression::builder()
+                    .kind(json!(kind))
+                    .justification(r.clone())
+                    .build(),
                 None => sarif::Suppression::builder().kind(json!(kind)).build(),
             }
         })
         .collect();
     let base = sarif::Result::builder()
         .rule_id(f.rule_id.clone())
-        .level(serde_json::from_value(json!(f.severity.sarif_level())).unwrap_or(sarif::ResultLevel::Warning))
+        .level(
+            serde_json::from_value(json!(f.severity.sarif_level()))
+                .unwrap_or(sarif::ResultLevel::Warning),
+        )
         .message(sarif::Message::builder().text(f.message.clone()).build())
-        .locations(vec![sarif::Location::builder().physical_location(physical).build()])
+        .locations(vec![sarif::Location::builder()
+            .physical_location(physical)
+            .build()])
         .partial_fingerprints(fingerprints)
-        .properties(sarif::PropertyBag::builder().additional_properties(props).build());
+        .properties(
+            sarif::PropertyBag::builder()
+                .additional_properties(props)
+                .build(),
+        );
     let mut r = base.suppressions(suppressions).build();
     if r.suppressions.as_ref().is_some_and(Vec::is_empty) {
         r.suppressions = None;
@@ -87,15 +119,28 @@ fn result(f: &Finding, index: Option<usize>) -> sarif::Result {
 }
 
 fn notification(p: &Problem) -> sarif::Notification {
-    let level = if p.level == Level::Error { "error" } else { "warning" };
-    let mut physical = sarif::PhysicalLocation::builder().artifact_location(artifact(&p.file)).build();
+    let level = if p.level == Level::Error {
+        "error"
+    } else {
+        "warning"
+    };
+    let mut physical = sarif::PhysicalLocation::builder()
+        .artifact_location(artifact(&p.file))
+        .build();
     if let Some(lc) = p.line_col() {
-        physical.region = Some(sarif::Region::builder().start_line(i(lc.line)).start_column(i(lc.column)).build());
+        physical.region = Some(
+            sarif::Region::builder()
+                .start_line(i(lc.line))
+                .start_column(i(lc.column))
+                .build(),
+        );
     }
     sarif::Notification::builder()
         .message(sarif::Message::builder().text(p.message.clone()).build())
         .level(json!(level))
-        .locations(vec![sarif::Location::builder().physical_location(physical).build()])
+        .locations(vec![sarif::Location::builder()
+            .physical_location(physical)
+            .build()])
         .build()
 }
 
@@ -113,20 +158,35 @@ pub fn to_value(report: &Report) -> Value {
         .map(|rule| {
             let m = &rule.meta;
             let mut props = BTreeMap::new();
-            props.insert("security-severity".to_string(), Value::from(m.severity.security_severity()));
+            props.insert(
+                "security-severity".to_string(),
+                Value::from(m.severity.security_severity()),
+            );
             props.insert("precision".to_string(), Value::from("high"));
             let builder = sarif::ReportingDescriptor::builder()
                 .id(m.id.clone())
                 .name(m.title.clone())
-                .short_description(sarif::MultiformatMessageString::builder().text(m.title.clone()).build())
-                .full_description(sarif::MultiformatMessageString::builder().text(m.description.clone()).build())
+                .short_description(
+                    sarif::MultiformatMessageString::builder()
+                        .text(m.title.clone())
+                        .build(),
+                )
+                .full_description(
+                    sarif::MultiformatMessageString::builder()
+                        .text(m.description.clone())
+                        .build(),
+                )
                 .help(
                     sarif::MultiformatMessageString::builder()
                         .text(m.remediation.clone())
                         .markdown(docs::render(rule))
                         .build(),
                 )
-                .default_configuration(sarif::ReportingConfiguration::builder().level(json!(m.severity.sarif_level())).build())
+                .default_configuration(
+                    sarif::ReportingConfiguration::builder()
+                        .level(json!(m.severity.sarif_level()))
+                        .build(),
+                )
                 .properties(
                     sarif::PropertyBag::builder()
                         .tags(vec!["security".to_string(), rule.kind.as_str().to_string()])
@@ -149,14 +209,21 @@ pub fn to_value(report: &Report) -> Value {
         .semantic_version(env!("CARGO_PKG_VERSION"))
         .rules(rules)
         .build();
-    let notifications: Vec<sarif::Notification> = report.problems.iter().map(notification).collect();
+    let notifications: Vec<sarif::Notification> =
+        report.problems.iter().map(notification).collect();
     let invocation = sarif::Invocation::builder()
         .execution_successful(!report.has_errors())
         .tool_execution_notifications(notifications)
         .build();
     let mut base_ids = BTreeMap::new();
-    let root = format!("file://{}/", encode_path(report.cwd.to_string_lossy().trim_end_matches('/')));
-    base_ids.insert(SRCROOT.to_string(), sarif::ArtifactLocation::builder().uri(root).build());
+    let root = format!(
+        "file://{}/",
+        encode_path(report.cwd.to_string_lossy().trim_end_matches('/'))
+    );
+    base_ids.insert(
+        SRCROOT.to_string(),
+        sarif::ArtifactLocation::builder().uri(root).build(),
+    );
     let run = sarif::Run::builder()
         .tool(sarif::Tool::builder().driver(driver).build())
         .results(results)

@@ -13,7 +13,12 @@ pub fn render(rule: &Rule) -> String {
     let _ = writeln!(out, "- Severity: **{}**", m.severity);
     let _ = writeln!(out, "- Input: `{}`", rule.kind);
     let _ = writeln!(out, "- Automatic fix: {}", m.fix.as_str());
-    let _ = writeln!(out, "- Policy: `{}` (package `{}`)\n", rule.file.trim_start_matches("builtin:"), rule.package);
+    let _ = writeln!(
+        out,
+        "- Policy: `{}` (package `{}`)\n",
+        rule.file.trim_start_matches("builtin:"),
+        rule.package
+    );
     let _ = writeln!(out, "## Why\n\n{}\n", m.description);
     let _ = writeln!(out, "## How to fix\n\n{}\n", m.remediation);
     let _ = writeln!(
@@ -34,7 +39,11 @@ pub fn render(rule: &Rule) -> String {
 pub fn render_index(rules: &[&Rule]) -> String {
     let mut out = String::from("# Rules\n\nGenerated from each policy's METADATA; `vigie rules` prints the same list.\n\n| id | severity | title |\n|---|---|---|\n");
     for r in rules {
-        let _ = writeln!(out, "| [`{}`]({}.md) | {} | {} |", r.meta.id, r.meta.id, r.meta.severity, r.meta.title);
+        let _ = writeln!(
+            out,
+            "| [`{}`]({}.md) | {} | {} |",
+            r.meta.id, r.meta.id, r.meta.severity, r.meta.title
+        );
     }
     out
 }

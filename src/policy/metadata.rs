@@ -46,11 +46,16 @@ pub struct Metadata {
 
 /// The YAML text of the first `# METADATA` comment block and the line it starts on.
 fn block(rego: &str) -> Option<(String, u32)> {
-    let mut lines = rego.lines().enumerate().skip_while(|(_, l)| l.trim() != "# METADATA");
+    let mut lines = rego
+        .lines()
+        .enumerate()
+        .skip_while(|(_, l)| l.trim() != "# METADATA");
     let (start, _) = lines.next()?;
     let mut text = String::new();
     for (_, line) in lines {
-        let Some(rest) = line.trim_start().strip_prefix('#') else { break };
+        let Some(rest) = line.trim_start().strip_prefix('#') else {
+            break;
+        };
         text.push_str(rest.strip_prefix(' ').unwrap_or(rest));
         text.push('\n');
     }
@@ -58,40 +63,65 @@ fn block(rego: &str) -> Option<(String, u32)> {
 }
 
 fn str_field(v: &Value, key: &str) -> Option<String> {
-    v.get(key).and_then(Value::as_str).map(|s| s.trim().to_string())
+    v.get(key)
+        .and_then(Value::as_str)
+        .map(|s| s.trim().to_string())
 }
 
 /// Parse a policy's METADATA. Errors say which field is missing or wrong.
 pub fn parse(rego: &str, path: &str) -> Result<Metadata, String> {
     let (text, line) = block(rego).ok_or("no `# METADATA` block")?;
     let file = SourceFile::new(path.into(), path.into(), text);
-    let tree = yaml::parse(&Arc::clone(&file))
-        .map_err(|e| format!("METADATA is not valid YAML (line {}): {}", file.line_col(e.range.start).line + line, e.message))?;
+    let tree = yaml::parse(&Arc::clone(&file)).map_err(|e| {
+        format!(
+            "METADATA is not valid YAML (line {}): {}",
+            file.line_col(e.range.start).line + line,
+            e.message
+        )
+    })?;
     let v = tree.to_json(&mut Vec::new(), &mut |_, _, _| {});
     let custom = v.get("custom").cloned().unwrap_or(Value::Null);
-    let need = |obj: &Value, key: &str, at: &str| str_field(obj, key).filter(|s| !s.is_empty()).ok_or_else(|| format!("METADATA lacks `{at}{key}`"));
+    let need = |obj: &Value, key: &str, at: &str| {
+        str_field(obj, key)
+            .filter(|s| !s.is_empty())
+            .ok_or_else(|| format!("METADATA lacks `{at}{key}`"))
+    };
     let id = need(&custom, "id", "custom.")?;
     let severity = need(&custom, "severity", "custom.")?.parse::<Severity>()?;
     let fix = match str_field(&custom, "fix").as_deref() {
         None | Some("none") => FixAvailability::None,
         Some("sometimes") => FixAvailability::Sometimes,
         Some("always") => FixAvailability::Always,
-        Some(other) => return Err(format!("METADATA custom.fix is {other:?} (expected none, sometimes or always)")),
+        Some(other) => {
+            return Err(format!(
+                "METADATA custom.fix is {other:?} (expected none, sometimes or always)"
+            ))
+        }
     };
     let input = match str_field(&custom, "input") {
         None => None,
-        Some(k) => Some(Kind::parse(&k).ok_or_else(|| format!("METADATA custom.input {k:?} is not a known input kind"))?),
+        Some(k) => Some(
+            Kind::parse(&k)
+                .ok_or_else(|| format!("METADATA custom.input {k:?} is not a known input kind"))?,
+        ),
     };
     let references = v
         .get("related_resources")
         .and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(|r| r.get("ref").and_then(Value::as_str).map(str::to_string)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|r| r.get("ref").and_then(Value::as_str).map(str::to_string))
+                .collect()
+        })
         .unwrap_or_default();
     Ok(Metadata {
         title: need(&v, "title", "")?,
         description: need(&v, "description", "")?,
         remediation: need(&custom, "remediation", "custom.")?,
-        secret: custom.get("secret").and_then(Value::as_bool).unwrap_or(false),
+        secret: custom
+            .get("secret")
+            .and_then(Value::as_bool)
+            .unwrap_or(false),
         id,
         severity,
         fix,
@@ -119,7 +149,11 @@ mod tests {
 
     #[test]
     fn missing_fields_are_named() {
-        let err = parse("# METADATA\n# title: T\n# description: D\n# custom:\n#   id: a.b\npackage p\n", "x").unwrap_err();
+        let err = parse(
+            "# METADATA\n# title: T\n# description: D\n# custom:\n#   id: a.b\npackage p\n",
+            "x",
+        )
+        .unwrap_err();
         assert!(err.contains("severity"), "{err}");
     }
 }

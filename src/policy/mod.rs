@@ -30,7 +30,10 @@ pub struct PolicyError {
 
 impl PolicyError {
     fn new(file: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { file: file.into(), message: message.into() }
+        Self {
+            file: file.into(),
+            message: message.into(),
+        }
     }
 }
 
@@ -90,18 +93,23 @@ impl PolicySet {
         let mut files = Vec::new();
         collect_rego(dir, &mut files)?;
         if files.is_empty() {
-            return Err(PolicyError::new(dir.display().to_string(), "no .rego files in this directory"));
+            return Err(PolicyError::new(
+                dir.display().to_string(),
+                "no .rego files in this directory",
+            ));
         }
         for f in files {
-            let text = std::fs::read_to_string(&f)
-                .map_err(|e| PolicyError::new(f.display().to_string(), format!("cannot read: {e}")))?;
+            let text = std::fs::read_to_string(&f).map_err(|e| {
+                PolicyError::new(f.display().to_string(), format!("cannot read: {e}"))
+            })?;
             self.add(f.display().to_string(), text, false)?;
         }
         Ok(())
     }
 
     fn add(&mut self, name: String, text: String, builtin: bool) -> Result<(), PolicyError> {
-        let package = package_of(&text).ok_or_else(|| PolicyError::new(&name, "no `package` declaration"))?;
+        let package =
+            package_of(&text).ok_or_else(|| PolicyError::new(&name, "no `package` declaration"))?;
         let is_test = name.ends_with("_test.rego");
         if !is_test {
             if let Some(rest) = package.strip_prefix("vigie.rules.") {
@@ -110,14 +118,33 @@ impl PolicySet {
                 let kind = meta
                     .input
                     .or_else(|| Kind::parse(pkg_kind))
-                    .ok_or_else(|| PolicyError::new(&name, format!("package {package}: `{pkg_kind}` is not a known input kind")))?;
+                    .ok_or_else(|| {
+                        PolicyError::new(
+                            &name,
+                            format!("package {package}: `{pkg_kind}` is not a known input kind"),
+                        )
+                    })?;
                 if let Some(other) = self.rules.iter().find(|r| r.meta.id == meta.id) {
-                    return Err(PolicyError::new(&name, format!("rule id {} is already defined by {}", meta.id, other.file)));
+                    return Err(PolicyError::new(
+                        &name,
+                        format!("rule id {} is already defined by {}", meta.id, other.file),
+                    ));
                 }
-                self.rules.push(Arc::new(Rule { meta, package: package.clone(), kind, file: name.clone(), builtin }));
+                self.rules.push(Arc::new(Rule {
+                    meta,
+                    package: package.clone(),
+                    kind,
+                    file: name.clone(),
+                    builtin,
+                }));
             }
         }
-        self.files.push(PolicyFile { name, text, package, is_test });
+        self.files.push(PolicyFile {
+            name,
+            text,
+            package,
+            is_test,
+        });
         Ok(())
     }
 
@@ -127,7 +154,8 @@ impl PolicySet {
 }
 
 fn collect_rego(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), PolicyError> {
-    let entries = std::fs::read_dir(dir).map_err(|e| PolicyError::new(dir.display().to_string(), format!("cannot read: {e}")))?;
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| PolicyError::new(dir.display().to_string(), format!("cannot read: {e}")))?;
     let mut paths: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
     paths.sort();
     for p in paths {
@@ -165,16 +193,23 @@ fn new_engine(files: &[&PolicyFile], config: &Value) -> Result<regorus::Engine, 
             .map_err(|e| PolicyError::new(&f.name, format!("does not compile:\n{e}")))?;
     }
     let data = serde_json::json!({ "vigie": { "config": config } });
-    engine
-        .add_data(regorus::Value::from(data))
-        .map_err(|e| PolicyError::new("vigie.toml", format!("configuration cannot be passed to policies: {e}")))?;
+    engine.add_data(regorus::Value::from(data)).map_err(|e| {
+        PolicyError::new(
+            "vigie.toml",
+            format!("configuration cannot be passed to policies: {e}"),
+        )
+    })?;
     Ok(engine)
 }
 
 impl Engine {
     /// Compile the non-test policies and check each enabled rule: every function it calls exists,
     /// and it evaluates on an empty input.
-    pub fn compile(set: &PolicySet, config: &Value, enabled: impl Fn(&Rule) -> bool) -> Result<Self, PolicyError> {
+    pub fn compile(
+        set: &PolicySet,
+        config: &Value,
+        enabled: impl Fn(&Rule) -> bool,
+    ) -> Result<Self, PolicyError> {
         let files: Vec<&PolicyFile> = set.files.iter().filter(|f| !f.is_test).collect();
         let mut inner = new_engine(&files, config)?;
         check_builtins(&inner)?;
@@ -183,9 +218,17 @@ impl Engine {
         for rule in &rules {
             inner
                 .eval_rule(format!("data.{}.deny", rule.package))
-                .map_err(|e| PolicyError::new(&rule.file, format!("rule {} cannot be evaluated: {e}", rule.meta.id)))?;
+                .map_err(|e| {
+                    PolicyError::new(
+                        &rule.file,
+                        format!("rule {} cannot be evaluated: {e}", rule.meta.id),
+                    )
+                })?;
         }
-        Ok(Self { inner, rules: rules.into() })
+        Ok(Self {
+            inner,
+            rules: rules.into(),
+        })
     }
 
     pub fn rules(&self) -> &[Arc<Rule>] {
@@ -205,7 +248,12 @@ impl Engine {
                 .inner
                 .eval_rule(format!("data.{}.deny", rule.package))
                 .map_err(|e| format!("rule {} failed: {e}", rule.meta.id))?;
-            let json = serde_json::to_value(&value).map_err(|e| format!("rule {} returned a value that is not JSON: {e}", rule.meta.id))?;
+            let json = serde_json::to_value(&value).map_err(|e| {
+                format!(
+                    "rule {} returned a value that is not JSON: {e}",
+                    rule.meta.id
+                )
+            })?;
             match json {
                 Value::Array(items) => {
                     for item in items {
@@ -213,7 +261,12 @@ impl Engine {
                     }
                 }
                 Value::Null | Value::String(_) if value == regorus::Value::Undefined => {}
-                other => return Err(format!("rule {}: `deny` must be a set of objects, found {other}", rule.meta.id)),
+                other => {
+                    return Err(format!(
+                        "rule {}: `deny` must be a set of objects, found {other}",
+                        rule.meta.id
+                    ))
+                }
             }
         }
         Ok(out)
@@ -223,7 +276,10 @@ impl Engine {
 fn denial(rule: &Arc<Rule>, item: &Value) -> Result<Denial, String> {
     let bad = |why: &str| format!("rule {}: a deny object {why}: {item}", rule.meta.id);
     let obj = item.as_object().ok_or_else(|| bad("is not an object"))?;
-    let msg = obj.get("msg").and_then(Value::as_str).ok_or_else(|| bad("has no string `msg`"))?;
+    let msg = obj
+        .get("msg")
+        .and_then(Value::as_str)
+        .ok_or_else(|| bad("has no string `msg`"))?;
     let path = match obj.get("path") {
         None => Vec::new(),
         Some(Value::Array(a)) => a
@@ -231,7 +287,9 @@ fn denial(rule: &Arc<Rule>, item: &Value) -> Result<Denial, String> {
             .map(|seg| match seg {
                 Value::String(s) => Ok(s.clone()),
                 Value::Number(n) => Ok(n.to_string()),
-                _ => Err(bad("has a `path` item that is neither a string nor a number")),
+                _ => Err(bad(
+                    "has a `path` item that is neither a string nor a number",
+                )),
             })
             .collect::<Result<_, _>>()?,
         Some(_) => return Err(bad("has a `path` that is not an array")),
@@ -241,20 +299,35 @@ fn denial(rule: &Arc<Rule>, item: &Value) -> Result<Denial, String> {
         Some(Value::String(s)) => Some(s.parse::<Severity>().map_err(|e| bad(&e))?),
         Some(_) => return Err(bad("has a `severity` that is not a string")),
     };
-    Ok(Denial { rule: rule.clone(), msg: msg.to_string(), path, severity, fix: obj.get("fix").cloned() })
+    Ok(Denial {
+        rule: rule.clone(),
+        msg: msg.to_string(),
+        path,
+        severity,
+        fix: obj.get("fix").cloned(),
+    })
 }
 
 /// regorus reports an unknown function only when a call is reached: find every call in the AST
 /// and check it against the builtins and the functions the policies define.
 fn check_builtins(engine: &regorus::Engine) -> Result<(), PolicyError> {
-    let inspect = |e: &dyn std::fmt::Display| PolicyError::new("policies", format!("cannot inspect: {e}"));
+    let inspect =
+        |e: &dyn std::fmt::Display| PolicyError::new("policies", format!("cannot inspect: {e}"));
     let json = engine.get_ast_as_json().map_err(|e| inspect(&e))?;
     let modules: Value = serde_json::from_str(&json).map_err(|e| inspect(&e))?;
     let modules = modules.as_array().cloned().unwrap_or_default();
     let mut defined = std::collections::HashSet::new();
     for m in &modules {
-        let pkg = m.pointer("/ast/package/refr").map(ref_text).unwrap_or_default();
-        for rule in m.pointer("/ast/rules").and_then(Value::as_array).into_iter().flatten() {
+        let pkg = m
+            .pointer("/ast/package/refr")
+            .map(ref_text)
+            .unwrap_or_default();
+        for rule in m
+            .pointer("/ast/rules")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
             if let Some(name) = rule_name(rule) {
                 defined.insert(format!("data.{pkg}.{name}"));
                 defined.insert(format!("{pkg}.{name}"));
@@ -262,9 +335,18 @@ fn check_builtins(engine: &regorus::Engine) -> Result<(), PolicyError> {
         }
     }
     for m in &modules {
-        let file = m.pointer("/source/file").and_then(Value::as_str).unwrap_or("policies");
-        let contents = m.pointer("/source/contents").and_then(Value::as_str).unwrap_or("");
-        let pkg = m.pointer("/ast/package/refr").map(ref_text).unwrap_or_default();
+        let file = m
+            .pointer("/source/file")
+            .and_then(Value::as_str)
+            .unwrap_or("policies");
+        let contents = m
+            .pointer("/source/contents")
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        let pkg = m
+            .pointer("/ast/package/refr")
+            .map(ref_text)
+            .unwrap_or_default();
         let imports = import_aliases(m.pointer("/ast/imports"), contents);
         let mut calls = Vec::new();
         collect_calls(m.get("ast").unwrap_or(&Value::Null), &mut calls);
@@ -291,7 +373,10 @@ fn ref_text(v: &Value) -> String {
     }
     if let Some(dot) = v.get("RefDot") {
         let base = dot.get("refr").map(ref_text).unwrap_or_default();
-        let field = dot.pointer("/field/1").and_then(Value::as_str).unwrap_or_default();
+        let field = dot
+            .pointer("/field/1")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
         return format!("{base}.{field}");
     }
     String::new()
@@ -301,7 +386,10 @@ fn rule_name(rule: &Value) -> Option<String> {
     let refr = match (rule.get("Spec"), rule.get("Default")) {
         (Some(spec), _) => {
             let head = spec.get("head")?;
-            ["Compr", "Set", "Func"].iter().find_map(|k| head.get(*k))?.get("refr")?
+            ["Compr", "Set", "Func"]
+                .iter()
+                .find_map(|k| head.get(*k))?
+                .get("refr")?
         }
         (None, Some(default)) => default.get("refr")?,
         (None, None) => return None,
@@ -331,10 +419,16 @@ fn import_aliases(imports: Option<&Value>, contents: &str) -> Vec<(String, Strin
 
 fn resolve_import(name: &str, imports: &[(String, String)]) -> String {
     let (head, rest) = name.split_once('.').unwrap_or((name, ""));
-    imports
-        .iter()
-        .find(|(alias, _)| alias == head)
-        .map_or_else(|| name.to_string(), |(_, full)| if rest.is_empty() { full.clone() } else { format!("{full}.{rest}") })
+    imports.iter().find(|(alias, _)| alias == head).map_or_else(
+        || name.to_string(),
+        |(_, full)| {
+            if rest.is_empty() {
+                full.clone()
+            } else {
+                format!("{full}.{rest}")
+            }
+        },
+    )
 }
 
 fn collect_calls(v: &Value, out: &mut Vec<(String, u32)>) {
@@ -343,7 +437,10 @@ fn collect_calls(v: &Value, out: &mut Vec<(String, u32)>) {
             if let Some(call) = m.get("Call") {
                 let name = call.get("fcn").map(ref_text).unwrap_or_default();
                 if !name.is_empty() {
-                    let line = call.pointer("/span/line").and_then(Value::as_u64).unwrap_or(0);
+                    let line = call
+                        .pointer("/span/line")
+                        .and_then(Value::as_u64)
+                        .unwrap_or(0);
                     out.push((name, u32::try_from(line).unwrap_or(0)));
                 }
             }

@@ -24,9 +24,15 @@ fn test_names(text: &str) -> Vec<String> {
     let mut names: Vec<String> = text
         .lines()
         .filter_map(|l| {
-            let name: String = l.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
-            (name.starts_with("test_") && l[name.len()..].trim_start().starts_with(['i', '{', ':', '=']))
-                .then_some(name)
+            let name: String = l
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            (name.starts_with("test_")
+                && l[name.len()..]
+                    .trim_start()
+                    .starts_with(['i', '{', ':', '=']))
+            .then_some(name)
         })
         .collect();
     names.dedup();
@@ -34,7 +40,11 @@ fn test_names(text: &str) -> Vec<String> {
 }
 
 /// Run the tests of every package that has a `*_test.rego` file (or any `test_` rule).
-pub fn run(set: &PolicySet, config: &serde_json::Value, filter: Option<&str>) -> Result<Vec<TestResult>, PolicyError> {
+pub fn run(
+    set: &PolicySet,
+    config: &serde_json::Value,
+    filter: Option<&str>,
+) -> Result<Vec<TestResult>, PolicyError> {
     let files: Vec<_> = set.files.iter().collect();
     let engine = super::new_engine(&files, config)?;
     let mut results = Vec::new();
@@ -47,7 +57,7 @@ pub fn run(set: &PolicySet, config: &serde_json::Value, filter: Option<&str>) ->
             e.set_input(regorus::Value::Undefined);
             let started = Instant::now();
             let outcome = match e.eval_rule(format!("data.{}.{}", f.package, name)) {
-                Ok(v) if v == regorus::Value::Bool(true) => Outcome::Pass,
+                Ok(regorus::Value::Bool(true)) => Outcome::Pass,
                 Ok(_) => Outcome::Fail,
                 Err(err) => Outcome::Error(err.to_string()),
             };

@@ -127,23 +127,30 @@ impl Settings {
             message,
         };
         let raw: Raw = toml::from_str(text).map_err(|e| err(e.span(), e.message().to_string()))?;
-        let glob = |s: &toml::Spanned<String>| Glob::new(s.get_ref()).map_err(|e| err(Some(s.span()), format!("invalid glob: {e}")));
+        let glob = |s: &toml::Spanned<String>| {
+            Glob::new(s.get_ref()).map_err(|e| err(Some(s.span()), format!("invalid glob: {e}")))
+        };
         let mut exclude = GlobSetBuilder::new();
         for pattern in &raw.exclude {
             exclude.add(glob(pattern)?);
         }
         let fail_on = match &raw.fail_on {
-            Some(s) => Some(s.get_ref().parse::<Severity>().map_err(|m| err(Some(s.span()), m))?),
+            Some(s) => Some(
+                s.get_ref()
+                    .parse::<Severity>()
+                    .map_err(|m| err(Some(s.span()), m))?,
+            ),
             None => None,
         };
         let mut rules = BTreeMap::new();
         for (id, value) in raw.rules {
-            let setting = match value.get_ref().as_str() {
-                "off" => RuleSetting::Off,
-                other => RuleSetting::Severity(
-                    other.parse().map_err(|m: String| err(Some(value.span()), format!("{m}, or \"off\"")))?,
-                ),
-            };
+            let setting =
+                match value.get_ref().as_str() {
+                    "off" => RuleSetting::Off,
+                    other => RuleSetting::Severity(other.parse().map_err(|m: String| {
+                        err(Some(value.span()), format!("{m}, or \"off\""))
+                    })?),
+                };
             rules.insert(id, (setting, value.span()));
         }
         let mut ignores = Vec::new();
@@ -153,26 +160,40 @@ impl Settings {
                 set.add(glob(p)?);
             }
             ignores.push(PathIgnore {
-                paths: set.build().map_err(|e| err(None, format!("invalid glob: {e}")))?,
-                rules: ig.rules.into_iter().map(toml::Spanned::into_inner).collect(),
+                paths: set
+                    .build()
+                    .map_err(|e| err(None, format!("invalid glob: {e}")))?,
+                rules: ig
+                    .rules
+                    .into_iter()
+                    .map(toml::Spanned::into_inner)
+                    .collect(),
                 reason: ig.reason,
             });
         }
         let mut config = default_config();
-        let user = serde_json::to_value(&raw.config).map_err(|e| err(None, format!("[config]: {e}")))?;
+        let user =
+            serde_json::to_value(&raw.config).map_err(|e| err(None, format!("[config]: {e}")))?;
         if let (Value::Object(base), Value::Object(user)) = (&mut config, user) {
             base.extend(user);
         }
         if let Some(cidrs) = config.get("vpn_cidrs") {
-            let ok = cidrs.as_array().is_some_and(|a| a.iter().all(|c| c.as_str().is_some_and(valid_cidr)));
+            let ok = cidrs
+                .as_array()
+                .is_some_and(|a| a.iter().all(|c| c.as_str().is_some_and(valid_cidr)));
             if !ok {
                 let at = text.find("vpn_cidrs").map(|s| s..s + "vpn_cidrs".len());
-                return Err(err(at, "config.vpn_cidrs must be a list of CIDRs such as \"100.64.0.0/10\"".into()));
+                return Err(err(
+                    at,
+                    "config.vpn_cidrs must be a list of CIDRs such as \"100.64.0.0/10\"".into(),
+                ));
             }
         }
         Ok(Self {
             path: Some(path.to_path_buf()),
-            exclude: exclude.build().map_err(|e| err(None, format!("invalid glob: {e}")))?,
+            exclude: exclude
+                .build()
+                .map_err(|e| err(None, format!("invalid glob: {e}")))?,
             fail_on,
             rules,
             ignores,
@@ -193,7 +214,9 @@ impl Settings {
                     path: self.path.clone().unwrap_or_else(|| FILE_NAME.into()),
                     text: self.text.clone(),
                     span: Some(span.clone()),
-                    message: format!("[rules] names {id:?}, which is not a rule (see `vigie rules`)"),
+                    message: format!(
+                        "[rules] names {id:?}, which is not a rule (see `vigie rules`)"
+                    ),
                 });
             }
         }
@@ -202,8 +225,12 @@ impl Settings {
 }
 
 fn valid_cidr(s: &str) -> bool {
-    let Some((addr, len)) = s.split_once('/') else { return false };
-    let Ok(len) = len.parse::<u8>() else { return false };
+    let Some((addr, len)) = s.split_once('/') else {
+        return false;
+    };
+    let Ok(len) = len.parse::<u8>() else {
+        return false;
+    };
     match addr.parse::<std::net::IpAddr>() {
         Ok(std::net::IpAddr::V4(_)) => len <= 32,
         Ok(std::net::IpAddr::V6(_)) => len <= 128,
@@ -225,7 +252,10 @@ mod tests {
         assert!(s.exclude.is_match("legacy/a/compose.yaml"));
         assert_eq!(s.fail_on, Some(Severity::High));
         assert_eq!(s.rule("compose.x"), Some(RuleSetting::Off));
-        assert_eq!(s.rule("compose.y"), Some(RuleSetting::Severity(Severity::Medium)));
+        assert_eq!(
+            s.rule("compose.y"),
+            Some(RuleSetting::Severity(Severity::Medium))
+        );
         assert_eq!(s.config["vpn_cidrs"][0], "10.8.0.0/24");
     }
 

@@ -87,7 +87,8 @@ pub fn load(unit: &Unit, ctx: &Context) -> Loaded {
 /// Read a text file for parsing, refusing what is too large, binary or not UTF-8.
 pub fn read_source(path: &Path, ctx: &Context) -> Result<Arc<SourceFile>, Problem> {
     let display = ctx.display(path);
-    let meta = fs::metadata(path).map_err(|e| Problem::error(&display, format!("cannot read: {e}")))?;
+    let meta =
+        fs::metadata(path).map_err(|e| Problem::error(&display, format!("cannot read: {e}")))?;
     if meta.len() > MAX_FILE_SIZE {
         return Err(Problem::error(
             &display,
@@ -98,9 +99,13 @@ pub fn read_source(path: &Path, ctx: &Context) -> Result<Arc<SourceFile>, Proble
             ),
         ));
     }
-    let mut bytes = fs::read(path).map_err(|e| Problem::error(&display, format!("cannot read: {e}")))?;
+    let mut bytes =
+        fs::read(path).map_err(|e| Problem::error(&display, format!("cannot read: {e}")))?;
     if let Some(pos) = bytes.iter().position(|&b| b == 0) {
-        return Err(Problem::error(&display, format!("binary file (NUL byte at offset {pos}); not scanned")));
+        return Err(Problem::error(
+            &display,
+            format!("binary file (NUL byte at offset {pos}); not scanned"),
+        ));
     }
     if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
         bytes.drain(..3);
@@ -110,7 +115,10 @@ pub fn read_source(path: &Path, ctx: &Context) -> Result<Arc<SourceFile>, Proble
         let prefix = e.as_bytes().get(..valid).unwrap_or(&[]);
         let line = prefix.iter().filter(|&&b| b == b'\n').count() + 1;
         let col = prefix.iter().rev().take_while(|&&b| b != b'\n').count() + 1;
-        let mut p = Problem::error(&display, format!("not valid UTF-8 at line {line}, column {col} (byte {valid}); not scanned"));
+        let mut p = Problem::error(
+            &display,
+            format!("not valid UTF-8 at line {line}, column {col} (byte {valid}); not scanned"),
+        );
         p.pos = Some(crate::text::LineCol {
             line: u32::try_from(line).unwrap_or(u32::MAX),
             column: u32::try_from(col).unwrap_or(u32::MAX),

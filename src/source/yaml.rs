@@ -25,7 +25,10 @@ pub struct YamlError {
 
 impl YamlError {
     fn new(message: impl Into<String>, range: TextRange) -> Self {
-        Self { message: message.into(), range }
+        Self {
+            message: message.into(),
+            range,
+        }
     }
 }
 
@@ -59,7 +62,11 @@ pub struct Entry {
 
 impl Located {
     pub fn new(span: Span, value: Value) -> Self {
-        Self { span, value, origin: None }
+        Self {
+            span,
+            value,
+            origin: None,
+        }
     }
 
     pub fn as_str(&self) -> Option<&str> {
@@ -77,7 +84,10 @@ impl Located {
     }
 
     pub fn get(&self, key: &str) -> Option<&Located> {
-        self.entries()?.iter().find(|e| e.key == key).map(|e| &e.value)
+        self.entries()?
+            .iter()
+            .find(|e| e.key == key)
+            .map(|e| &e.value)
     }
 
     /// The scalar as text (numbers and booleans as written in YAML 1.2).
@@ -93,7 +103,7 @@ impl Located {
 
     /// Convert to JSON, recording every node's span (map entries at their key, list items at the
     /// item) and every non-literal value's origin into `sink`.
-    pub fn to_json(&self, path: &mut Vec<String>, sink: &mut dyn FnMut(&[String], &Span, Option<&Origin>)) -> serde_json::Value {
+    pub fn to_json(&self, path: &mut Vec<String>, sink: &mut SpanSink<'_>) -> serde_json::Value {
         use serde_json::Value as J;
         match &self.value {
             Value::Null => J::Null,
@@ -133,6 +143,9 @@ impl Located {
     }
 }
 
+/// Receives each node's path, span and origin while a tree is converted to JSON.
+pub type SpanSink<'a> = dyn FnMut(&[String], &Span, Option<&Origin>) + 'a;
+
 /// Raw parse tree: anchors shared, aliases unexpanded.
 #[derive(Debug, Clone)]
 struct Node {
@@ -142,15 +155,28 @@ struct Node {
 
 #[derive(Debug)]
 enum Data {
-    Scalar { text: String, plain: bool, tagged_str: bool },
+    Scalar {
+        text: String,
+        plain: bool,
+        tagged_str: bool,
+    },
     Seq(Vec<Node>),
     Map(Vec<(Node, Node)>),
     Alias(Node),
 }
 
 enum Frame {
-    Seq { anchor: usize, start: TextRange, items: Vec<Node> },
-    Map { anchor: usize, start: TextRange, entries: Vec<(Node, Node)>, key: Option<Node> },
+    Seq {
+        anchor: usize,
+        start: TextRange,
+        items: Vec<Node>,
+    },
+    Map {
+        anchor: usize,
+        start: TextRange,
+        entries: Vec<(Node, Node)>,
+        key: Option<Node>,
+    },
 }
 
 /// Parse the first YAML document of `file` into a located tree. An empty document is `Null`.
@@ -159,7 +185,10 @@ pub fn parse(file: &Arc<SourceFile>) -> Result<Located, YamlError> {
     let mut budget = NODE_BUDGET;
     match root {
         Some(node) => build(&node, file, None, &mut budget),
-        None => Ok(Located::new(Span::new(file.clone(), TextRange::empty(0)), Value::Null)),
+        None => Ok(Located::new(
+            Span::new(file.clone(), TextRange::empty(0)),
+            Value::Null,
+        )),
     }
 }
 
@@ -221,24 +250,53 @@ fn parse_raw(file: &Arc<SourceFile>) -> Result<Option<Node>, YamlError> {
                     .get(&id)
                     .cloned()
                     .ok_or_else(|| YamlError::new("alias to an unknown anchor", range))?;
-                Node { data: Rc::new(Data::Alias(target)), range }
+                Node {
+                    data: Rc::new(Data::Alias(target)),
+                    range,
+                }
             }
             Event::SequenceStart(anchor, _) => {
-                stack.push(Frame::Seq { anchor, start: range, items: Vec::new() });
+                stack.push(Frame::Seq {
+                    anchor,
+                    start: range,
+                    items: Vec::new(),
+                });
                 continue;
             }
             Event::MappingStart(anchor, _) => {
-                stack.push(Frame::Map { anchor, start: range, entries: Vec::new(), key: None });
+                stack.push(Frame::Map {
+                    anchor,
+                    start: range,
+                    entries: Vec::new(),
+                    key: None,
+                });
                 continue;
             }
             Event::SequenceEnd | Event::MappingEnd => {
                 let (anchor, node) = match stack.pop() {
-                    Some(Frame::Seq { anchor, start, items }) => {
-                        (anchor, Node { data: Rc::new(Data::Seq(items)), range: TextRange::new(start.start, range.end) })
-                    }
-                    Some(Frame::Map { anchor, start, entries, .. }) => {
-                        (anchor, Node { data: Rc::new(Data::Map(entries)), range: TextRange::new(start.start, range.end) })
-                    }
+                    Some(Frame::Seq {
+                        anchor,
+                        start,
+                        items,
+                    }) => (
+                        anchor,
+                        Node {
+                            data: Rc::new(Data::Seq(items)),
+                            range: TextRange::new(start.start, range.end),
+                        },
+                    ),
+                    Some(Frame::Map {
+                        anchor,
+                        start,
+                        entries,
+                        ..
+                    }) => (
+                        anchor,
+                        Node {
+                            data: Rc::new(Data::Map(entries)),
+                            range: TextRange::new(start.start, range.end),
+                        },
+                    ),
                     None => return Err(YamlError::new("unbalanced YAML collection", range)),
                 };
                 if anchor > 0 {
@@ -276,15 +334,27 @@ fn spend(budget: &mut usize, range: TextRange) -> Result<(), YamlError> {
 }
 
 /// Build the located tree. `at` is set below an alias: every node there points at the alias.
-fn build(node: &Node, file: &Arc<SourceFile>, at: Option<TextRange>, budget: &mut usize) -> Result<Located, YamlError> {
+fn build(
+    node: &Node,
+    file: &Arc<SourceFile>,
+    at: Option<TextRange>,
+    budget: &mut usize,
+) -> Result<Located, YamlError> {
     spend(budget, at.unwrap_or(node.range))?;
     let here = at.unwrap_or(node.range);
     let span = Span::new(file.clone(), here);
     let value = match &*node.data {
         Data::Alias(target) => return build(target, file, Some(here), budget),
-        Data::Scalar { text, plain, tagged_str } => scalar(text, *plain && !*tagged_str),
+        Data::Scalar {
+            text,
+            plain,
+            tagged_str,
+        } => scalar(text, *plain && !*tagged_str),
         Data::Seq(items) => Value::Seq(
-            items.iter().map(|i| build(i, file, at, budget)).collect::<Result<_, _>>()?,
+            items
+                .iter()
+                .map(|i| build(i, file, at, budget))
+                .collect::<Result<_, _>>()?,
         ),
         Data::Map(pairs) => Value::Map(build_map(pairs, file, at, budget)?),
     };
@@ -319,11 +389,19 @@ fn build_map(
             let sources = match source.value {
                 Value::Map(_) => vec![source],
                 Value::Seq(items) => items,
-                _ => return Err(YamlError::new("a `<<` merge key needs a mapping or a list of mappings", key_range)),
+                _ => {
+                    return Err(YamlError::new(
+                        "a `<<` merge key needs a mapping or a list of mappings",
+                        key_range,
+                    ))
+                }
             };
             for s in sources {
                 let Value::Map(entries) = s.value else {
-                    return Err(YamlError::new("a `<<` merge key needs a mapping or a list of mappings", s.span.range));
+                    return Err(YamlError::new(
+                        "a `<<` merge key needs a mapping or a list of mappings",
+                        s.span.range,
+                    ));
                 };
                 for e in entries {
                     if !merged.iter().any(|m| m.key == e.key) {
@@ -338,7 +416,11 @@ fn build_map(
         }
         spend(budget, key_range)?;
         let value = build(v, file, at, budget)?;
-        explicit.push(Entry { key, key_span: Span::new(file.clone(), key_range), value });
+        explicit.push(Entry {
+            key,
+            key_span: Span::new(file.clone(), key_range),
+            value,
+        });
     }
     for e in merged {
         if !explicit.iter().any(|x| x.key == e.key) {
@@ -357,7 +439,9 @@ fn scalar(text: &str, plain: bool) -> Value {
         "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
         "true" | "True" | "TRUE" => return Value::Bool(true),
         "false" | "False" | "FALSE" => return Value::Bool(false),
-        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => return Value::Float(f64::INFINITY),
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => {
+            return Value::Float(f64::INFINITY)
+        }
         "-.inf" | "-.Inf" | "-.INF" => return Value::Float(f64::NEG_INFINITY),
         ".nan" | ".NaN" | ".NAN" => return Value::Float(f64::NAN),
         _ => {}
@@ -372,7 +456,9 @@ fn scalar(text: &str, plain: bool) -> Value {
             return Value::Int(i);
         }
     }
-    let numeric = text.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.' | b'e' | b'E'))
+    let numeric = text
+        .bytes()
+        .all(|b| b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.' | b'e' | b'E'))
         && text.bytes().any(|b| b.is_ascii_digit());
     if numeric {
         if let Ok(i) = text.parse::<i64>() {
@@ -402,9 +488,16 @@ mod tests {
         let f = file("services:\n  web:\n    image: nginx\n    ports:\n      - \"80:80\"\n");
         let root = parse(&f).unwrap();
         let web = root.get("services").unwrap().get("web").unwrap();
-        let image_entry = web.entries().unwrap().iter().find(|e| e.key == "image").unwrap();
+        let image_entry = web
+            .entries()
+            .unwrap()
+            .iter()
+            .find(|e| e.key == "image")
+            .unwrap();
         assert_eq!(f.line_col(image_entry.key_span.range.start).line, 3);
-        let Value::Seq(items) = &web.get("ports").unwrap().value else { panic!("seq") };
+        let Value::Seq(items) = &web.get("ports").unwrap().value else {
+            panic!("seq")
+        };
         assert_eq!(line_of(&items[0]), 5);
         assert_eq!(items[0].as_str(), Some("80:80"));
     }
@@ -414,15 +507,25 @@ mod tests {
         let f = file("x: &d\n  privileged: true\n  a: 1\ns:\n  <<: *d\n  a: 2\n");
         let root = parse(&f).unwrap();
         let s = root.get("s").unwrap();
-        let p = s.entries().unwrap().iter().find(|e| e.key == "privileged").unwrap();
+        let p = s
+            .entries()
+            .unwrap()
+            .iter()
+            .find(|e| e.key == "privileged")
+            .unwrap();
         assert_eq!(f.line_col(p.key_span.range.start).line, 5);
         assert!(matches!(s.get("a").unwrap().value, Value::Int(2)));
     }
 
     #[test]
     fn alias_bomb_is_an_error() {
-        let mut text = String::from("a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
-        for (i, prev) in ["b", "c", "d", "e", "f", "g", "h", "i"].iter().zip(["a", "b", "c", "d", "e", "f", "g", "h"]) {
+        let mut text = String::from(
+            "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n",
+        );
+        for (i, prev) in ["b", "c", "d", "e", "f", "g", "h", "i"]
+            .iter()
+            .zip(["a", "b", "c", "d", "e", "f", "g", "h"])
+        {
             text.push_str(&format!("{i}: &{i} [*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev}]\n"));
         }
         let err = parse(&file(&text)).unwrap_err();

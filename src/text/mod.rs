@@ -12,7 +12,10 @@ pub struct TextRange {
 
 impl TextRange {
     pub fn new(start: u32, end: u32) -> Self {
-        Self { start, end: end.max(start) }
+        Self {
+            start,
+            end: end.max(start),
+        }
     }
 
     pub fn empty(at: u32) -> Self {
@@ -49,7 +52,12 @@ pub struct LineCol {
 
 impl SourceFile {
     pub fn new(path: PathBuf, display: String, text: String) -> Arc<Self> {
-        Arc::new(Self { path, display, text, line_starts: OnceLock::new() })
+        Arc::new(Self {
+            path,
+            display,
+            text,
+            line_starts: OnceLock::new(),
+        })
     }
 
     fn line_starts(&self) -> &[u32] {
@@ -124,7 +132,10 @@ impl SourceFile {
     pub fn line_text(&self, line: u32) -> &str {
         let start = self.line_start(line) as usize;
         let end = self.line_start(line + 1) as usize;
-        self.text.get(start..end).unwrap_or("").trim_end_matches(['\n', '\r'])
+        self.text
+            .get(start..end)
+            .unwrap_or("")
+            .trim_end_matches(['\n', '\r'])
     }
 }
 

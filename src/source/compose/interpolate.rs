@@ -11,7 +11,11 @@ pub type Env = HashMap<String, String>;
 #[derive(Debug, PartialEq)]
 pub enum Resolved {
     /// The string with every variable substituted; `origin` is set when any variable was used.
-    Known { value: String, origin: Option<Origin>, unset: Vec<String> },
+    Known {
+        value: String,
+        origin: Option<Origin>,
+        unset: Vec<String>,
+    },
     /// A required variable (`${VAR:?msg}`) is unset: the value cannot be known.
     Unknown { variable: String, message: String },
 }
@@ -30,9 +34,19 @@ struct State<'e> {
 /// Interpolate `text` with `env`.
 pub fn interpolate(text: &str, env: &Env) -> Result<Resolved, InterpolationError> {
     if !text.contains('$') {
-        return Ok(Resolved::Known { value: text.to_string(), origin: None, unset: Vec::new() });
+        return Ok(Resolved::Known {
+            value: text.to_string(),
+            origin: None,
+            unset: Vec::new(),
+        });
     }
-    let mut st = State { env, first_var: None, used_default_only: true, used_any: false, unset: Vec::new() };
+    let mut st = State {
+        env,
+        first_var: None,
+        used_default_only: true,
+        used_any: false,
+        unset: Vec::new(),
+    };
     match expand(text, &mut st)? {
         Ok(value) => {
             let origin = if !st.used_any {
@@ -42,7 +56,11 @@ pub fn interpolate(text: &str, env: &Env) -> Result<Resolved, InterpolationError
             } else {
                 st.first_var.map(|name| Origin::Env { name })
             };
-            Ok(Resolved::Known { value, origin, unset: st.unset })
+            Ok(Resolved::Known {
+                value,
+                origin,
+                unset: st.unset,
+            })
         }
         Err((variable, message)) => Ok(Resolved::Unknown { variable, message }),
     }
@@ -73,7 +91,9 @@ fn expand(text: &str, st: &mut State<'_>) -> Result<Expanded, InterpolationError
             Some('{') => {
                 let body_and_rest = &after[1..];
                 let end = matching_brace(body_and_rest).ok_or_else(|| {
-                    InterpolationError(format!("invalid interpolation format: unterminated `${{` in {text:?}"))
+                    InterpolationError(format!(
+                        "invalid interpolation format: unterminated `${{` in {text:?}"
+                    ))
                 })?;
                 let body = &body_and_rest[..end];
                 match braced(body, st)? {
@@ -83,7 +103,9 @@ fn expand(text: &str, st: &mut State<'_>) -> Result<Expanded, InterpolationError
                 rest = &body_and_rest[end + 1..];
             }
             Some(c) if is_name_start(c) => {
-                let len = after.find(|c: char| !is_name_char(c)).unwrap_or(after.len());
+                let len = after
+                    .find(|c: char| !is_name_char(c))
+                    .unwrap_or(after.len());
                 let name = &after[..len];
                 out.push_str(&lookup(name, st).unwrap_or_default());
                 rest = &after[len..];
@@ -141,7 +163,9 @@ fn braced(body: &str, st: &mut State<'_>) -> Result<Expanded, InterpolationError
     let name_len = body.find(|c: char| !is_name_char(c)).unwrap_or(body.len());
     let name = &body[..name_len];
     if name.is_empty() || !name.starts_with(is_name_start) {
-        return Err(InterpolationError(format!("invalid interpolation format: `${{{body}}}` has no variable name")));
+        return Err(InterpolationError(format!(
+            "invalid interpolation format: `${{{body}}}` has no variable name"
+        )));
     }
     let op = &body[name_len..];
     let value = lookup(name, st);
@@ -156,7 +180,9 @@ fn braced(body: &str, st: &mut State<'_>) -> Result<Expanded, InterpolationError
     };
     if op.is_empty() {
         if colon {
-            return Err(InterpolationError(format!("invalid interpolation format: `${{{body}}}`")));
+            return Err(InterpolationError(format!(
+                "invalid interpolation format: `${{{body}}}`"
+            )));
         }
         if value.is_none() {
             st.unset.push(name.to_string());
@@ -190,7 +216,9 @@ fn braced(body: &str, st: &mut State<'_>) -> Result<Expanded, InterpolationError
                 Ok(Ok(String::new()))
             }
         }
-        _ => Err(InterpolationError(format!("invalid interpolation format: `${{{body}}}`"))),
+        _ => Err(InterpolationError(format!(
+            "invalid interpolation format: `${{{body}}}`"
+        ))),
     }
 }
 
@@ -290,20 +318,32 @@ mod tests {
     fn forms() {
         assert_eq!(known("nginx:${TAG}").0, "nginx:1.25");
         assert_eq!(known("nginx:$TAG").0, "nginx:1.25");
-        assert_eq!(known("${NOPE:-latest}"), ("latest".into(), Some(Origin::Default)));
+        assert_eq!(
+            known("${NOPE:-latest}"),
+            ("latest".into(), Some(Origin::Default))
+        );
         assert_eq!(known("${EMPTY:-x}").0, "x");
         assert_eq!(known("${EMPTY-x}").0, "");
         assert_eq!(known("${TAG:+set}").0, "set");
         assert_eq!(known("a$$b").0, "a$b");
         assert_eq!(known("${NOPE:-${TAG}}").0, "1.25");
         assert_eq!(known("plain"), ("plain".into(), None));
-        assert_eq!(known("${TAG}"), ("1.25".into(), Some(Origin::Env { name: "TAG".into() })));
+        assert_eq!(
+            known("${TAG}"),
+            ("1.25".into(), Some(Origin::Env { name: "TAG".into() }))
+        );
     }
 
     #[test]
     fn required_unset_is_unknown() {
         let r = interpolate("${PG_PASS:?set PG_PASS}", &env()).unwrap();
-        assert_eq!(r, Resolved::Unknown { variable: "PG_PASS".into(), message: "set PG_PASS".into() });
+        assert_eq!(
+            r,
+            Resolved::Unknown {
+                variable: "PG_PASS".into(),
+                message: "set PG_PASS".into()
+            }
+        );
     }
 
     #[test]
@@ -315,7 +355,8 @@ mod tests {
 
     #[test]
     fn dotenv() {
-        let (e, errs) = parse_dotenv("# c\nA=1\nexport B='x y'\nC=\"q\\n\" \nD=${A}2 # note\nbad line\n");
+        let (e, errs) =
+            parse_dotenv("# c\nA=1\nexport B='x y'\nC=\"q\\n\" \nD=${A}2 # note\nbad line\n");
         assert_eq!(e.get("A").map(String::as_str), Some("1"));
         assert_eq!(e.get("B").map(String::as_str), Some("x y"));
         assert_eq!(e.get("C").map(String::as_str), Some("q\n"));

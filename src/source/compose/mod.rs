@@ -17,16 +17,36 @@ use interpolate::{interpolate, parse_dotenv, Env, Resolved};
 
 /// Base file names and the override file each one is merged with.
 const OVERRIDES: &[(&str, &[&str])] = &[
-    ("compose.yaml", &["compose.override.yaml", "compose.override.yml"]),
-    ("compose.yml", &["compose.override.yml", "compose.override.yaml"]),
-    ("docker-compose.yml", &["docker-compose.override.yml", "docker-compose.override.yaml"]),
-    ("docker-compose.yaml", &["docker-compose.override.yaml", "docker-compose.override.yml"]),
+    (
+        "compose.yaml",
+        &["compose.override.yaml", "compose.override.yml"],
+    ),
+    (
+        "compose.yml",
+        &["compose.override.yml", "compose.override.yaml"],
+    ),
+    (
+        "docker-compose.yml",
+        &[
+            "docker-compose.override.yml",
+            "docker-compose.override.yaml",
+        ],
+    ),
+    (
+        "docker-compose.yaml",
+        &[
+            "docker-compose.override.yaml",
+            "docker-compose.override.yml",
+        ],
+    ),
 ];
 
 /// Whether a file name alone says "compose".
 pub fn matches_name(name: &str) -> bool {
-    matches!(name, "compose.yaml" | "compose.yml" | "compose.override.yaml" | "compose.override.yml")
-        || (name.starts_with("docker-compose") && (name.ends_with(".yml") || name.ends_with(".yaml")))
+    matches!(
+        name,
+        "compose.yaml" | "compose.yml" | "compose.override.yaml" | "compose.override.yml"
+    ) || (name.starts_with("docker-compose") && (name.ends_with(".yml") || name.ends_with(".yaml")))
         || name.ends_with(".compose.yml")
         || name.ends_with(".compose.yaml")
 }
@@ -71,7 +91,10 @@ pub fn units(files: Vec<PathBuf>) -> Vec<Unit> {
         }
         let mut group = vec![base.clone()];
         group.extend(override_of(&base));
-        out.push(Unit { kind: Kind::Compose, files: group });
+        out.push(Unit {
+            kind: Kind::Compose,
+            files: group,
+        });
     }
     out
 }
@@ -79,7 +102,9 @@ pub fn units(files: Vec<PathBuf>) -> Vec<Unit> {
 /// Read, interpolate, normalize and merge one unit into a document.
 pub fn load(unit: &Unit, ctx: &Context) -> Loaded {
     let mut loaded = Loaded::default();
-    let Some(base_path) = unit.files.first() else { return loaded };
+    let Some(base_path) = unit.files.first() else {
+        return loaded;
+    };
     let env = read_env(base_path, ctx, &mut loaded.problems);
     let mut merged: Option<Located> = None;
     let mut main_file = None;
@@ -94,7 +119,11 @@ pub fn load(unit: &Unit, ctx: &Context) -> Loaded {
         let mut root = match yaml::parse(&file) {
             Ok(r) => r,
             Err(e) => {
-                loaded.problems.push(Problem::at(Level::Error, Span::new(file.clone(), e.range), e.message));
+                loaded.problems.push(Problem::at(
+                    Level::Error,
+                    Span::new(file.clone(), e.range),
+                    e.message,
+                ));
                 return loaded;
             }
         };
@@ -122,7 +151,9 @@ pub fn load(unit: &Unit, ctx: &Context) -> Loaded {
         });
         main_file.get_or_insert(file);
     }
-    let (Some(root), Some(file)) = (merged, main_file) else { return loaded };
+    let (Some(root), Some(file)) = (merged, main_file) else {
+        return loaded;
+    };
     let mut spans: Vec<(Vec<String>, Span, Option<Origin>)> = Vec::new();
     let doc = root.to_json(&mut Vec::new(), &mut |path, span, origin| {
         spans.push((path.to_vec(), span.clone(), origin.cloned()));
@@ -140,7 +171,9 @@ pub fn load(unit: &Unit, ctx: &Context) -> Loaded {
 }
 
 fn read_env(base: &Path, ctx: &Context, problems: &mut Vec<Problem>) -> Env {
-    let Some(path) = base.parent().map(|d| d.join(".env")) else { return Env::new() };
+    let Some(path) = base.parent().map(|d| d.join(".env")) else {
+        return Env::new();
+    };
     if !path.is_file() {
         return Env::new();
     }
@@ -150,21 +183,37 @@ fn read_env(base: &Path, ctx: &Context, problems: &mut Vec<Problem>) -> Env {
             for (line, message) in errors {
                 let at = file.line_start(line);
                 let end = at + u32::try_from(file.line_text(line).len()).unwrap_or(0);
-                problems.push(Problem::at(Level::Warning, Span::new(file.clone(), TextRange::new(at, end)), message));
+                problems.push(Problem::at(
+                    Level::Warning,
+                    Span::new(file.clone(), TextRange::new(at, end)),
+                    message,
+                ));
             }
             env
         }
         Err(p) => {
-            problems.push(Problem { level: Level::Warning, ..p });
+            problems.push(Problem {
+                level: Level::Warning,
+                ..p
+            });
             Env::new()
         }
     }
 }
 
-fn interpolate_tree(node: &mut Located, env: &Env, problems: &mut Vec<Problem>, warned: &mut HashSet<String>) {
+fn interpolate_tree(
+    node: &mut Located,
+    env: &Env,
+    problems: &mut Vec<Problem>,
+    warned: &mut HashSet<String>,
+) {
     match &mut node.value {
         Value::Str(s) => match interpolate(s, env) {
-            Ok(Resolved::Known { value, origin, unset }) => {
+            Ok(Resolved::Known {
+                value,
+                origin,
+                unset,
+            }) => {
                 for name in unset {
                     if warned.insert(name.clone()) {
                         problems.push(Problem::at(
@@ -260,7 +309,13 @@ mod tests {
 
     #[test]
     fn names() {
-        for n in ["compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.prod.yml", "app.compose.yaml"] {
+        for n in [
+            "compose.yaml",
+            "compose.yml",
+            "docker-compose.yml",
+            "docker-compose.prod.yml",
+            "app.compose.yaml",
+        ] {
             assert!(matches_name(n), "{n}");
         }
         for n in ["compose.json", "values.yaml", "docker-compose.txt"] {

@@ -5,18 +5,28 @@ use crate::source::yaml::{Entry, Located, Value};
 
 /// Normalize every service of a compose root in place.
 pub fn normalize(root: &mut Located) {
-    let Value::Map(entries) = &mut root.value else { return };
-    let Some(services) = entries.iter_mut().find(|e| e.key == "services") else { return };
-    let Value::Map(services) = &mut services.value.value else { return };
+    let Value::Map(entries) = &mut root.value else {
+        return;
+    };
+    let Some(services) = entries.iter_mut().find(|e| e.key == "services") else {
+        return;
+    };
+    let Value::Map(services) = &mut services.value.value else {
+        return;
+    };
     for svc in services.iter_mut() {
-        let Value::Map(fields) = &mut svc.value.value else { continue };
+        let Value::Map(fields) = &mut svc.value.value else {
+            continue;
+        };
         for f in fields.iter_mut() {
             match f.key.as_str() {
                 "ports" => each_item(&mut f.value, normalize_port),
                 "volumes" => each_item(&mut f.value, normalize_volume),
                 "environment" | "labels" | "sysctls" | "extra_hosts" => to_map(&mut f.value),
                 "cap_add" | "cap_drop" => each_item(&mut f.value, normalize_cap),
-                "privileged" | "read_only" | "init" | "tty" | "stdin_open" | "oom_kill_disable" => to_bool(&mut f.value),
+                "privileged" | "read_only" | "init" | "tty" | "stdin_open" | "oom_kill_disable" => {
+                    to_bool(&mut f.value)
+                }
                 _ => {}
             }
         }
@@ -34,7 +44,11 @@ fn field(item: &Located, key: &str, value: Value) -> Entry {
     Entry {
         key: key.to_string(),
         key_span: item.span.clone(),
-        value: Located { span: item.span.clone(), value, origin: item.origin.clone() },
+        value: Located {
+            span: item.span.clone(),
+            value,
+            origin: item.origin.clone(),
+        },
     }
 }
 
@@ -64,7 +78,9 @@ fn to_map(v: &mut Located) {
         Value::Seq(items) => {
             let mut entries: Vec<Entry> = Vec::with_capacity(items.len());
             for item in items.drain(..) {
-                let Some(text) = item.scalar_text() else { continue };
+                let Some(text) = item.scalar_text() else {
+                    continue;
+                };
                 let (key, value) = match text.split_once('=') {
                     Some((k, val)) => (k.to_string(), Value::Str(val.to_string())),
                     None => (text.clone(), Value::Null),
@@ -72,7 +88,11 @@ fn to_map(v: &mut Located) {
                 let entry = Entry {
                     key,
                     key_span: item.span.clone(),
-                    value: Located { span: item.span.clone(), value, origin: item.origin.clone() },
+                    value: Located {
+                        span: item.span.clone(),
+                        value,
+                        origin: item.origin.clone(),
+                    },
                 };
                 match entries.iter_mut().find(|e| e.key == entry.key) {
                     Some(existing) => *existing = entry,
@@ -122,7 +142,9 @@ fn normalize_port(mut item: Located) -> Vec<Located> {
         Value::Int(_) | Value::Str(_) => {}
         _ => return vec![item],
     }
-    let Some(text) = item.scalar_text() else { return vec![item] };
+    let Some(text) = item.scalar_text() else {
+        return vec![item];
+    };
     let (spec, protocol) = match text.rsplit_once('/') {
         Some((s, p)) => (s.to_string(), p.to_string()),
         None => (text.clone(), "tcp".to_string()),
@@ -158,7 +180,11 @@ fn normalize_port(mut item: Located) -> Vec<Located> {
         }
         fields.push(field(&item, "protocol", Value::Str(protocol.clone())));
         fields.push(field(&item, "mode", Value::Str("ingress".into())));
-        Located { span: item.span.clone(), value: Value::Map(fields), origin: item.origin.clone() }
+        Located {
+            span: item.span.clone(),
+            value: Value::Map(fields),
+            origin: item.origin.clone(),
+        }
     };
     let range = |s: &str| -> Option<(i64, i64)> {
         let (a, b) = s.split_once('-')?;
@@ -184,12 +210,18 @@ fn normalize_port(mut item: Located) -> Vec<Located> {
 
 /// `SOURCE:TARGET[:MODE]` or `TARGET` → `{type, source, target, read_only}`.
 fn normalize_volume(mut item: Located) -> Vec<Located> {
-    let Value::Str(text) = &item.value else { return vec![item] };
+    let Value::Str(text) = &item.value else {
+        return vec![item];
+    };
     let parts: Vec<&str> = text.split(':').collect();
     let (source, target, mode) = match parts.as_slice() {
         [target] => (None, (*target).to_string(), None),
         [source, target] => (Some((*source).to_string()), (*target).to_string(), None),
-        [source, target, mode] => (Some((*source).to_string()), (*target).to_string(), Some((*mode).to_string())),
+        [source, target, mode] => (
+            Some((*source).to_string()),
+            (*target).to_string(),
+            Some((*mode).to_string()),
+        ),
         _ => return vec![item],
     };
     let kind = match &source {
@@ -202,7 +234,9 @@ fn normalize_volume(mut item: Located) -> Vec<Located> {
         fields.push(field(&item, "source", Value::Str(s)));
     }
     fields.push(field(&item, "target", Value::Str(target)));
-    let modes: Vec<String> = mode.map(|m| m.split(',').map(str::to_string).collect()).unwrap_or_default();
+    let modes: Vec<String> = mode
+        .map(|m| m.split(',').map(str::to_string).collect())
+        .unwrap_or_default();
     if modes.iter().any(|m| m == "ro") {
         fields.push(field(&item, "read_only", Value::Bool(true)));
     }
@@ -227,7 +261,10 @@ mod tests {
     fn ports_short_syntax() {
         let j = norm("services:\n  a:\n    ports:\n      - 80\n      - \"127.0.0.1:5432:5432\"\n      - \"8080:80/udp\"\n      - \"[::1]:9000:9000\"\n      - \"127.0.0.1::53\"\n");
         let p = &j["services"]["a"]["ports"];
-        assert_eq!(p[0], serde_json::json!({"target": 80, "protocol": "tcp", "mode": "ingress"}));
+        assert_eq!(
+            p[0],
+            serde_json::json!({"target": 80, "protocol": "tcp", "mode": "ingress"})
+        );
         assert_eq!(p[1]["host_ip"], "127.0.0.1");
         assert_eq!(p[1]["published"], "5432");
         assert_eq!(p[1]["target"], 5432);
@@ -250,7 +287,10 @@ mod tests {
     fn volumes_environment_caps() {
         let j = norm("services:\n  a:\n    volumes:\n      - /var/run/docker.sock:/var/run/docker.sock:ro\n      - data:/data\n    environment:\n      - A=1\n      - B\n    cap_add: [cap_sys_admin]\n    privileged: \"true\"\n");
         let a = &j["services"]["a"];
-        assert_eq!(a["volumes"][0], serde_json::json!({"type": "bind", "source": "/var/run/docker.sock", "target": "/var/run/docker.sock", "read_only": true}));
+        assert_eq!(
+            a["volumes"][0],
+            serde_json::json!({"type": "bind", "source": "/var/run/docker.sock", "target": "/var/run/docker.sock", "read_only": true})
+        );
         assert_eq!(a["volumes"][1]["type"], "volume");
         assert_eq!(a["environment"], serde_json::json!({"A": "1", "B": null}));
         assert_eq!(a["cap_add"][0], "SYS_ADMIN");
