@@ -20,13 +20,22 @@ fn benches(c: &mut Criterion) {
 
     let engine = Engine::compile(&set, &settings.config, |_| true).unwrap();
     let ctx = Context { cwd: root.clone() };
-    let unit = Unit { kind: vigie::document::Kind::Compose, files: vec![root.join("examples/homelab/compose.yaml")] };
-    c.bench_function("load one compose file", |b| b.iter(|| source::load(&unit, &ctx)));
+    let unit = Unit {
+        kind: vigie::document::Kind::Compose,
+        files: vec![root.join("examples/homelab/compose.yaml")],
+    };
+    c.bench_function("load one compose file", |b| {
+        b.iter(|| source::load(&unit, &ctx))
+    });
     let doc = source::load(&unit, &ctx).documents.pop().unwrap();
     let mut worker = engine.clone();
-    c.bench_function("evaluate one compose document", |b| b.iter(|| worker.evaluate(&doc).unwrap()));
+    c.bench_function("evaluate one compose document", |b| {
+        b.iter(|| worker.evaluate(&doc).unwrap())
+    });
     let paths = vec![root.join("examples/homelab")];
-    c.bench_function("scan examples/homelab", |b| b.iter(|| scan(&paths, &engine, &settings, &ctx)));
+    c.bench_function("scan examples/homelab", |b| {
+        b.iter(|| scan(&paths, &engine, &settings, &ctx))
+    });
 }
 
 criterion_group! {

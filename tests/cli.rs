@@ -5,7 +5,8 @@ mod common;
 
 use common::{findings, project, vigie};
 
-const PRIVILEGED: &str = "services:\n  app:\n    image: nginx:1.27@sha256:aaaa\n    privileged: true\n";
+const PRIVILEGED: &str =
+    "services:\n  app:\n    image: nginx:1.27@sha256:aaaa\n    privileged: true\n";
 
 #[test]
 fn exit_codes_follow_fail_on() {
@@ -26,7 +27,12 @@ fn exit_codes_follow_fail_on() {
 fn findings_point_at_file_line_and_column() {
     let p = project(&[("deploy/compose.yaml", PRIVILEGED)]);
     let report = vigie(p.path(), &["scan", "--format", "json"]).json();
-    let f = report["findings"].as_array().unwrap().iter().find(|f| f["rule_id"] == "compose.privileged").unwrap();
+    let f = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule_id"] == "compose.privileged")
+        .unwrap();
     assert_eq!(f["file"], "deploy/compose.yaml");
     assert_eq!(f["line"], 4);
     assert_eq!(f["column"], 5);
@@ -36,15 +42,34 @@ fn findings_point_at_file_line_and_column() {
 #[test]
 fn override_files_and_dotenv_are_applied() {
     let p = project(&[
-        ("compose.yaml", "services:\n  web:\n    image: nginx:${TAG}\n    cap_drop: [ALL]\n"),
-        ("compose.override.yaml", "services:\n  web:\n    privileged: true\n"),
+        (
+            "compose.yaml",
+            "services:\n  web:\n    image: nginx:${TAG}\n    cap_drop: [ALL]\n",
+        ),
+        (
+            "compose.override.yaml",
+            "services:\n  web:\n    privileged: true\n",
+        ),
         (".env", "TAG=latest\n"),
     ]);
     let report = vigie(p.path(), &["scan", "--format", "json"]).json();
     let got = findings(&report);
-    assert!(got.contains(&("compose.privileged".into(), "compose.override.yaml".into(), 3)), "{got:?}");
-    assert!(got.contains(&("compose.image-not-pinned".into(), "compose.yaml".into(), 3)), "{got:?}");
-    assert_eq!(report["summary"]["documents"], 1, "the override is merged, not scanned alone");
+    assert!(
+        got.contains(&(
+            "compose.privileged".into(),
+            "compose.override.yaml".into(),
+            3
+        )),
+        "{got:?}"
+    );
+    assert!(
+        got.contains(&("compose.image-not-pinned".into(), "compose.yaml".into(), 3)),
+        "{got:?}"
+    );
+    assert_eq!(
+        report["summary"]["documents"], 1,
+        "the override is merged, not scanned alone"
+    );
 }
 
 #[test]
@@ -61,13 +86,24 @@ fn bad_inputs_are_reported_and_the_rest_is_scanned() {
     };
     let p = project(&[
         ("good/compose.yaml", PRIVILEGED),
-        ("invalid/compose.yaml", "services:\n  web:\n    image: [unclosed\n"),
+        (
+            "invalid/compose.yaml",
+            "services:\n  web:\n    image: [unclosed\n",
+        ),
         ("bomb/compose.yaml", &bomb),
     ]);
     std::fs::create_dir_all(p.path().join("latin1")).unwrap();
-    std::fs::write(p.path().join("latin1/compose.yaml"), b"services:\n  caf\xe9:\n    image: x\n").unwrap();
+    std::fs::write(
+        p.path().join("latin1/compose.yaml"),
+        b"services:\n  caf\xe9:\n    image: x\n",
+    )
+    .unwrap();
     std::fs::create_dir_all(p.path().join("binary")).unwrap();
-    std::fs::write(p.path().join("binary/docker-compose.yml"), b"\x7fELF\x00\x00\x01").unwrap();
+    std::fs::write(
+        p.path().join("binary/docker-compose.yml"),
+        b"\x7fELF\x00\x00\x01",
+    )
+    .unwrap();
     std::fs::create_dir_all(p.path().join("huge")).unwrap();
     let huge = std::fs::File::create(p.path().join("huge/compose.yaml")).unwrap();
     huge.set_len(50 * 1024 * 1024).unwrap();
@@ -77,19 +113,42 @@ fn bad_inputs_are_reported_and_the_rest_is_scanned() {
     assert_eq!(run.code, 3, "some inputs could not be read: {}", run.stderr);
     let report = run.json();
     let errors = report["errors"].as_array().unwrap();
-    let error_for = |file: &str| errors.iter().find(|e| e["file"].as_str().unwrap().starts_with(file)).unwrap_or_else(|| panic!("no error for {file}: {errors:?}"));
+    let error_for = |file: &str| {
+        errors
+            .iter()
+            .find(|e| e["file"].as_str().unwrap().starts_with(file))
+            .unwrap_or_else(|| panic!("no error for {file}: {errors:?}"))
+    };
     assert_eq!(error_for("invalid/")["line"], 4);
-    assert!(error_for("bomb/")["message"].as_str().unwrap().contains("alias bomb"));
+    assert!(error_for("bomb/")["message"]
+        .as_str()
+        .unwrap()
+        .contains("alias bomb"));
     assert_eq!(error_for("latin1/")["line"], 2);
-    assert!(error_for("binary/")["message"].as_str().unwrap().contains("binary"));
-    assert!(error_for("huge/")["message"].as_str().unwrap().contains("MiB"));
-    assert!(error_for("good/loop")["message"].as_str().unwrap().contains("loop"));
-    assert!(findings(&report).iter().any(|(r, f, _)| r == "compose.privileged" && f == "good/compose.yaml"));
+    assert!(error_for("binary/")["message"]
+        .as_str()
+        .unwrap()
+        .contains("binary"));
+    assert!(error_for("huge/")["message"]
+        .as_str()
+        .unwrap()
+        .contains("MiB"));
+    assert!(error_for("good/loop")["message"]
+        .as_str()
+        .unwrap()
+        .contains("loop"));
+    assert!(findings(&report)
+        .iter()
+        .any(|(r, f, _)| r == "compose.privileged" && f == "good/compose.yaml"));
     // Findings at or above --fail-on win over exit code 3.
     assert_eq!(vigie(p.path(), &["scan"]).code, 1);
     // Human output names the file and line of the broken input.
     let human = vigie(p.path(), &["scan", "--fail-on", "none"]);
-    assert!(human.stdout.contains("invalid/compose.yaml:4"), "{}", human.stdout);
+    assert!(
+        human.stdout.contains("invalid/compose.yaml:4"),
+        "{}",
+        human.stdout
+    );
 }
 
 #[test]
@@ -100,7 +159,12 @@ fn inline_comments_and_config_suppress() {
         ("vigie.toml", "[[ignore]]\npaths = [\"b/**\"]\nrules = [\"compose.privileged\"]\nreason = \"lab\"\n"),
     ]);
     let report = vigie(p.path(), &["scan", "--format", "json"]).json();
-    let privileged: Vec<_> = report["findings"].as_array().unwrap().iter().filter(|f| f["rule_id"] == "compose.privileged").collect();
+    let privileged: Vec<_> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule_id"] == "compose.privileged")
+        .collect();
     assert_eq!(privileged.len(), 2);
     assert!(privileged.iter().all(|f| !f["suppressed"].is_null()));
     assert_eq!(privileged[0]["suppressed"]["reason"], "needs /dev/kvm");
@@ -113,7 +177,11 @@ fn inline_comments_and_config_suppress() {
         .collect();
     assert_eq!(kinds, ["inSource", "external"]);
     let human = vigie(p.path(), &["scan"]);
-    assert!(!human.stdout.contains("runs privileged"), "{}", human.stdout);
+    assert!(
+        !human.stdout.contains("runs privileged"),
+        "{}",
+        human.stdout
+    );
     assert!(human.stdout.contains("2 suppressed"), "{}", human.stdout);
 }
 
@@ -121,22 +189,45 @@ fn inline_comments_and_config_suppress() {
 fn config_turns_rules_off_and_regrades_them() {
     let p = project(&[
         ("compose.yaml", PRIVILEGED),
-        ("vigie.toml", "[rules]\n\"compose.privileged\" = \"low\"\n\"compose.cap-drop-missing\" = \"off\"\n"),
+        (
+            "vigie.toml",
+            "[rules]\n\"compose.privileged\" = \"low\"\n\"compose.cap-drop-missing\" = \"off\"\n",
+        ),
     ]);
     let report = vigie(p.path(), &["scan", "--format", "json", "--fail-on", "none"]).json();
     let f = report["findings"].as_array().unwrap();
-    assert!(f.iter().any(|f| f["rule_id"] == "compose.privileged" && f["severity"] == "low"));
+    assert!(f
+        .iter()
+        .any(|f| f["rule_id"] == "compose.privileged" && f["severity"] == "low"));
     assert!(!f.iter().any(|f| f["rule_id"] == "compose.cap-drop-missing"));
-    assert_eq!(vigie(p.path(), &["scan", "--fail-on", "medium", "--format", "json"]).code, 1, "other medium findings remain");
+    assert_eq!(
+        vigie(
+            p.path(),
+            &["scan", "--fail-on", "medium", "--format", "json"]
+        )
+        .code,
+        1,
+        "other medium findings remain"
+    );
 }
 
 #[test]
 fn invalid_config_is_a_located_error() {
-    let p = project(&[("compose.yaml", PRIVILEGED), ("vigie.toml", "[rules]\n\"compose.nope\" = \"off\"\n")]);
+    let p = project(&[
+        ("compose.yaml", PRIVILEGED),
+        ("vigie.toml", "[rules]\n\"compose.nope\" = \"off\"\n"),
+    ]);
     let run = vigie(p.path(), &["scan"]);
     assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("compose.nope") && run.stderr.contains("vigie.toml:2"), "{}", run.stderr);
-    let p = project(&[("compose.yaml", PRIVILEGED), ("vigie.toml", "fail_on = \"severe\"\n")]);
+    assert!(
+        run.stderr.contains("compose.nope") && run.stderr.contains("vigie.toml:2"),
+        "{}",
+        run.stderr
+    );
+    let p = project(&[
+        ("compose.yaml", PRIVILEGED),
+        ("vigie.toml", "fail_on = \"severe\"\n"),
+    ]);
     let run = vigie(p.path(), &["scan"]);
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("severe"), "{}", run.stderr);
@@ -152,26 +243,48 @@ fn secrets_never_leave_vigie() {
         let run = vigie(p.path(), &["scan", "--format", format]);
         assert_eq!(run.code, 1);
         for secret in ["hunter2-s3cret", "tok-abcdef123"] {
-            assert!(!run.stdout.contains(secret) && !run.stderr.contains(secret), "{format} output leaks {secret}:\n{}", run.stdout);
+            assert!(
+                !run.stdout.contains(secret) && !run.stderr.contains(secret),
+                "{format} output leaks {secret}:\n{}",
+                run.stdout
+            );
         }
-        assert!(run.stdout.contains("****"), "{format}: the snippet shows the masked value:\n{}", run.stdout);
+        assert!(
+            run.stdout.contains("****"),
+            "{format}: the snippet shows the masked value:\n{}",
+            run.stdout
+        );
     }
 }
 
 #[test]
 fn output_file_is_written_whole() {
     let p = project(&[("compose.yaml", PRIVILEGED)]);
-    let run = vigie(p.path(), &["scan", "--format", "sarif", "--output", "out/report.sarif"]);
+    let run = vigie(
+        p.path(),
+        &["scan", "--format", "sarif", "--output", "out/report.sarif"],
+    );
     assert_eq!(run.code, 2, "a missing directory is an error");
     std::fs::create_dir(p.path().join("out")).unwrap();
-    let run = vigie(p.path(), &["scan", "--format", "sarif", "--output", "out/report.sarif"]);
+    let run = vigie(
+        p.path(),
+        &["scan", "--format", "sarif", "--output", "out/report.sarif"],
+    );
     assert_eq!(run.code, 1);
     assert!(run.stdout.is_empty());
     let text = std::fs::read_to_string(p.path().join("out/report.sarif")).unwrap();
     let v: serde_json::Value = serde_json::from_str(&text).unwrap();
     assert_eq!(v["version"], "2.1.0");
-    let leftovers: Vec<_> = std::fs::read_dir(p.path().join("out")).unwrap().flatten().map(|e| e.file_name()).collect();
-    assert_eq!(leftovers.len(), 1, "no temporary file is left: {leftovers:?}");
+    let leftovers: Vec<_> = std::fs::read_dir(p.path().join("out"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name())
+        .collect();
+    assert_eq!(
+        leftovers.len(),
+        1,
+        "no temporary file is left: {leftovers:?}"
+    );
 }
 
 #[test]
@@ -186,8 +299,12 @@ fn discovery_by_name_content_gitignore_and_exclude() {
         ("vigie.toml", "exclude = [\"e/**\"]\n"),
     ]);
     let report = vigie(p.path(), &["scan", "--format", "json"]).json();
-    let files: std::collections::BTreeSet<String> = findings(&report).into_iter().map(|(_, f, _)| f).collect();
-    assert_eq!(files.into_iter().collect::<Vec<_>>(), ["a/docker-compose.prod.yml", "b/stack.yaml"]);
+    let files: std::collections::BTreeSet<String> =
+        findings(&report).into_iter().map(|(_, f, _)| f).collect();
+    assert_eq!(
+        files.into_iter().collect::<Vec<_>>(),
+        ["a/docker-compose.prod.yml", "b/stack.yaml"]
+    );
     // A file named on the command line is scanned whatever its name says.
     let report = vigie(p.path(), &["scan", "--format", "json", "b/stack.yaml"]).json();
     assert_eq!(report["summary"]["documents"], 1);
@@ -214,11 +331,32 @@ fn rules_explain_and_user_policies() {
         ("pol/restart_test.rego", "package vigie.rules.compose.restart_always\n\nimport rego.v1\n\ntest_fires if {\n\tcount(deny) == 1 with input as {\"doc\": {\"services\": {\"a\": {\"restart\": \"always\"}}}}\n}\n\ntest_wrong if {\n\tcount(deny) == 2 with input as {\"doc\": {\"services\": {\"a\": {\"restart\": \"always\"}}}}\n}\n"),
         ("broken/x.rego", "package vigie.rules.compose.x\n\nimport rego.v1\n\ndeny contains 1 if { nosuch.fn(1) }\n"),
     ]);
-    let report = vigie(p.path(), &["scan", "--policy", "pol", "--format", "json", "compose.yaml"]).json();
-    assert!(findings(&report).contains(&("compose.restart-always".into(), "compose.yaml".into(), 4)));
+    let report = vigie(
+        p.path(),
+        &[
+            "scan",
+            "--policy",
+            "pol",
+            "--format",
+            "json",
+            "compose.yaml",
+        ],
+    )
+    .json();
+    assert!(findings(&report).contains(&(
+        "compose.restart-always".into(),
+        "compose.yaml".into(),
+        4
+    )));
     let t = vigie(p.path(), &["policy", "test", "pol"]);
     assert_eq!(t.code, 1, "{}", t.stdout);
-    assert!(t.stdout.contains("1 passed, 1 failed") && t.stdout.contains("FAIL vigie.rules.compose.restart_always.test_wrong"), "{}", t.stdout);
+    assert!(
+        t.stdout.contains("1 passed, 1 failed")
+            && t.stdout
+                .contains("FAIL vigie.rules.compose.restart_always.test_wrong"),
+        "{}",
+        t.stdout
+    );
     let broken = vigie(p.path(), &["scan", "--policy", "broken", "compose.yaml"]);
     assert_eq!(broken.code, 2);
     assert!(broken.stderr.contains("METADATA"), "{}", broken.stderr);
@@ -229,5 +367,9 @@ fn rules_explain_and_user_policies() {
     .unwrap();
     let broken = vigie(p.path(), &["scan", "--policy", "broken", "compose.yaml"]);
     assert_eq!(broken.code, 2);
-    assert!(broken.stderr.contains("nosuch.fn"), "an unknown function fails at load: {}", broken.stderr);
+    assert!(
+        broken.stderr.contains("nosuch.fn"),
+        "an unknown function fails at load: {}",
+        broken.stderr
+    );
 }

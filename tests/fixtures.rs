@@ -14,7 +14,11 @@ const MARKER: &str = "# vigie-expect:";
 fn marked_lines(dir: &Path, rule: &str, out: &mut BTreeSet<(String, u64)>) {
     for entry in walk(dir) {
         let text = std::fs::read_to_string(&entry).unwrap_or_default();
-        let rel = entry.strip_prefix(repo()).unwrap().to_string_lossy().replace('\\', "/");
+        let rel = entry
+            .strip_prefix(repo())
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
         for (i, line) in text.lines().enumerate() {
             if let Some(pos) = line.find(MARKER) {
                 let ids = &line[pos + MARKER.len()..];
@@ -57,25 +61,52 @@ fn every_rule_fires_on_its_positives_and_not_on_its_negatives() {
             .flatten()
             .map(|e| e.file_name().to_string_lossy().into_owned())
             .collect();
-        assert!(entries.iter().any(|e| e.starts_with("positive-")), "{id}: no positive fixture");
-        assert!(entries.iter().any(|e| e.starts_with("negative-")), "{id}: no negative fixture");
-        assert!(entries.iter().all(|e| e.starts_with("positive-") || e.starts_with("negative-")), "{id}: fixture names start with positive- or negative-: {entries:?}");
+        assert!(
+            entries.iter().any(|e| e.starts_with("positive-")),
+            "{id}: no positive fixture"
+        );
+        assert!(
+            entries.iter().any(|e| e.starts_with("negative-")),
+            "{id}: no negative fixture"
+        );
+        assert!(
+            entries
+                .iter()
+                .all(|e| e.starts_with("positive-") || e.starts_with("negative-")),
+            "{id}: fixture names start with positive- or negative-: {entries:?}"
+        );
 
         let rel = format!("fixtures/{kind}/{name}");
-        let run = vigie(&root, &["scan", &rel, "--format", "json", "--fail-on", "none"]);
+        let run = vigie(
+            &root,
+            &["scan", &rel, "--format", "json", "--fail-on", "none"],
+        );
         assert_eq!(run.code, 0, "{id}: scan failed:\n{}", run.stderr);
         let report = run.json();
-        assert_eq!(report["errors"].as_array().unwrap().len(), 0, "{id}: fixtures have errors: {}", report["errors"]);
+        assert_eq!(
+            report["errors"].as_array().unwrap().len(),
+            0,
+            "{id}: fixtures have errors: {}",
+            report["errors"]
+        );
         let actual: BTreeSet<(String, u64)> = report["findings"]
             .as_array()
             .unwrap()
             .iter()
             .filter(|f| f["rule_id"] == id)
-            .map(|f| (f["file"].as_str().unwrap().to_string(), f["line"].as_u64().unwrap()))
+            .map(|f| {
+                (
+                    f["file"].as_str().unwrap().to_string(),
+                    f["line"].as_u64().unwrap(),
+                )
+            })
             .collect();
         let mut expected = BTreeSet::new();
         marked_lines(&dir, id, &mut expected);
-        assert!(expected.iter().all(|(f, _)| f.contains("/positive-")), "{id}: a negative fixture carries an expectation");
+        assert!(
+            expected.iter().all(|(f, _)| f.contains("/positive-")),
+            "{id}: a negative fixture carries an expectation"
+        );
         if actual != expected {
             failures.push(format!(
                 "{id}:\n  missing: {:?}\n  unexpected: {:?}",
@@ -89,11 +120,24 @@ fn every_rule_fires_on_its_positives_and_not_on_its_negatives() {
             .unwrap()
             .iter()
             .filter(|f| f["rule_id"] == id)
-            .map(|f| format!("{}:{}:{} {} {}", f["file"].as_str().unwrap(), f["line"], f["column"], f["severity"].as_str().unwrap(), f["message"].as_str().unwrap()))
+            .map(|f| {
+                format!(
+                    "{}:{}:{} {} {}",
+                    f["file"].as_str().unwrap(),
+                    f["line"],
+                    f["column"],
+                    f["severity"].as_str().unwrap(),
+                    f["message"].as_str().unwrap()
+                )
+            })
             .collect();
         insta::assert_snapshot!(format!("fixtures__{kind}__{name}"), lines.join("\n"));
 
-        let sarif = vigie(&root, &["scan", &rel, "--format", "sarif", "--fail-on", "none"]).json();
+        let sarif = vigie(
+            &root,
+            &["scan", &rel, "--format", "sarif", "--fail-on", "none"],
+        )
+        .json();
         assert_valid_sarif(&validator, &sarif, id);
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
@@ -120,14 +164,37 @@ fn every_rule_has_rego_tests_and_fresh_docs() {
     for r in &rules {
         let (kind, name) = r.meta.id.split_once('.').unwrap();
         let file = r.file.trim_start_matches("builtin:");
-        assert_eq!(file, format!("{kind}/{name}.rego"), "{}: the file is named after the id", r.meta.id);
-        assert_eq!(r.package, format!("vigie.rules.{kind}.{}", name.replace('-', "_")), "{}: package", r.meta.id);
+        assert_eq!(
+            file,
+            format!("{kind}/{name}.rego"),
+            "{}: the file is named after the id",
+            r.meta.id
+        );
+        assert_eq!(
+            r.package,
+            format!("vigie.rules.{kind}.{}", name.replace('-', "_")),
+            "{}: package",
+            r.meta.id
+        );
         let test = format!("builtin:{kind}/{name}_test.rego");
-        assert!(set.files.iter().any(|f| f.name == test), "{}: no {test}", r.meta.id);
-        check(docs.join(format!("{}.md", r.meta.id)), vigie::policy::docs::render(r));
+        assert!(
+            set.files.iter().any(|f| f.name == test),
+            "{}: no {test}",
+            r.meta.id
+        );
+        check(
+            docs.join(format!("{}.md", r.meta.id)),
+            vigie::policy::docs::render(r),
+        );
     }
-    check(docs.join("README.md"), vigie::policy::docs::render_index(&rules));
-    assert!(stale.is_empty(), "generated docs are stale (run `UPDATE_DOCS=1 cargo test --test fixtures`): {stale:?}");
+    check(
+        docs.join("README.md"),
+        vigie::policy::docs::render_index(&rules),
+    );
+    assert!(
+        stale.is_empty(),
+        "generated docs are stale (run `UPDATE_DOCS=1 cargo test --test fixtures`): {stale:?}"
+    );
 }
 
 #[test]

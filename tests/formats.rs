@@ -29,19 +29,32 @@ fn sarif() {
     assert_valid_sarif(&sarif_validator(), &sarif, "the formats input");
     let root = &mut sarif["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]["uri"];
     let uri = root.as_str().unwrap().to_string();
-    assert!(uri.starts_with("file:///") && uri.ends_with("/tests/data/formats/"), "{uri}");
+    assert!(
+        uri.starts_with("file:///") && uri.ends_with("/tests/data/formats/"),
+        "{uri}"
+    );
     *root = "file:///[SRCROOT]/".into();
     insta::assert_json_snapshot!(sarif);
 }
 
 #[test]
 fn json_matches_its_documented_schema() {
-    let schema: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(repo().join("docs/schema/vigie-report.schema.json")).unwrap()).unwrap();
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(repo().join("docs/schema/vigie-report.schema.json")).unwrap(),
+    )
+    .unwrap();
     let validator = jsonschema::validator_for(&schema).unwrap();
     for dir in [dir(), repo().join("examples/homelab")] {
         let report = vigie(&dir, &["scan", "--format", "json"]).json();
-        let errors: Vec<String> = validator.iter_errors(&report).map(|e| format!("{e} at {}", e.instance_path())).collect();
-        assert!(errors.is_empty(), "{}: {}", dir.display(), errors.join("\n"));
+        let errors: Vec<String> = validator
+            .iter_errors(&report)
+            .map(|e| format!("{e} at {}", e.instance_path()))
+            .collect();
+        assert!(
+            errors.is_empty(),
+            "{}: {}",
+            dir.display(),
+            errors.join("\n")
+        );
     }
 }

@@ -12,7 +12,12 @@ pub struct Run {
 
 impl Run {
     pub fn json(&self) -> serde_json::Value {
-        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}\nstderr:\n{}", self.stdout, self.stderr))
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
+            panic!(
+                "stdout is not JSON ({e}):\n{}\nstderr:\n{}",
+                self.stdout, self.stderr
+            )
+        })
     }
 }
 
@@ -53,17 +58,36 @@ pub fn findings(report: &serde_json::Value) -> Vec<(String, String, u64)> {
         .unwrap()
         .iter()
         .filter(|f| f["suppressed"].is_null())
-        .map(|f| (f["rule_id"].as_str().unwrap().to_string(), f["file"].as_str().unwrap().to_string(), f["line"].as_u64().unwrap()))
+        .map(|f| {
+            (
+                f["rule_id"].as_str().unwrap().to_string(),
+                f["file"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap(),
+            )
+        })
         .collect()
 }
 
 pub fn sarif_validator() -> jsonschema::Validator {
-    let schema: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(repo().join("tests/data/sarif-2.1.0.schema.json")).unwrap()).unwrap();
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(repo().join("tests/data/sarif-2.1.0.schema.json")).unwrap(),
+    )
+    .unwrap();
     jsonschema::validator_for(&schema).expect("the SARIF schema compiles")
 }
 
-pub fn assert_valid_sarif(validator: &jsonschema::Validator, sarif: &serde_json::Value, what: &str) {
-    let errors: Vec<String> = validator.iter_errors(sarif).map(|e| format!("{} at {}", e, e.instance_path())).collect();
-    assert!(errors.is_empty(), "SARIF for {what} is invalid:\n{}", errors.join("\n"));
+pub fn assert_valid_sarif(
+    validator: &jsonschema::Validator,
+    sarif: &serde_json::Value,
+    what: &str,
+) {
+    let errors: Vec<String> = validator
+        .iter_errors(sarif)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "SARIF for {what} is invalid:\n{}",
+        errors.join("\n")
+    );
 }
