@@ -126,8 +126,9 @@ pub struct Finding {
     /// The node the rule named, as a path into the document.
     pub node_path: Vec<String>,
     pub fingerprint: String,
-    /// A secret value this finding is about: masked wherever the finding is shown, never written.
-    pub secret: Option<String>,
+    /// Secret values in this finding's file (longest first): masked wherever the finding is
+    /// shown, never written.
+    pub secrets: Vec<String>,
     pub suppression: Option<Suppression>,
 }
 
@@ -135,21 +136,61 @@ pub struct Finding {
 pub const MASK: &str = "****";
 
 impl Finding {
-    /// `text` with every occurrence of this finding's secret masked.
-    pub fn mask<'a>(&self, text: &'a str) -> std::borrow::Cow<'a, str> {
-        match &self.secret {
-            Some(s) if !s.is_empty() && text.contains(s.as_str()) => {
-                text.replace(s.as_str(), MASK).into()
-            }
-            _ => text.into(),
-        }
+    /// `text` with every secret masked.
+    pub fn mask(&self, text: &str) -> String {
+        mask(text, &self.secrets, &mut [])
     }
 
     /// The offending line's text, secrets masked.
     pub fn snippet(&self) -> String {
         self.mask(self.location.file.line_text(self.location.start.line))
-            .into_owned()
     }
+}
+
+/// `text` with every occurrence of `secrets` (longest first) replaced by [`MASK`]; each offset in
+/// `offsets` is moved to the same place in the masked text.
+pub fn mask(text: &str, secrets: &[String], offsets: &mut [usize]) -> String {
+    let secrets: Vec<&str> = secrets
+        .iter()
+        .map(String::as_str)
+        .filter(|s| !s.is_empty())
+        .collect();
+    if secrets.is_empty() {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut moved = vec![false; offsets.len()];
+    let mut i = 0;
+    while i < text.len() {
+        let rest = text.get(i..).unwrap_or("");
+        if let Some(s) = secrets.iter().find(|s| rest.starts_with(**s)) {
+            for (o, m) in offsets.iter_mut().zip(moved.iter_mut()) {
+                if !*m && *o >= i && *o <= i + s.len() {
+                    // An offset inside a secret lands at the end of its mask.
+                    *o = out.len() + if *o == i { 0 } else { MASK.len() };
+                    *m = true;
+                }
+            }
+            out.push_str(MASK);
+            i += s.len();
+        } else {
+            let ch = rest.chars().next().map_or(1, char::len_utf8);
+            for (o, m) in offsets.iter_mut().zip(moved.iter_mut()) {
+                if !*m && *o == i {
+                    *o = out.len();
+                    *m = true;
+                }
+            }
+            out.push_str(rest.get(..ch).unwrap_or(""));
+            i += ch;
+        }
+    }
+    for (o, m) in offsets.iter_mut().zip(moved) {
+        if !m {
+            *o = out.len();
+        }
+    }
+    out
 }
 
 /// Stable across unrelated edits: rule, file, node path and the node's value (hashed, so a secret
@@ -186,6 +227,16 @@ mod tests {
         assert!(Severity::Critical > Severity::High && Severity::Low > Severity::Info);
         assert_eq!("HIGH".parse::<Severity>(), Ok(Severity::High));
         assert!("severe".parse::<Severity>().is_err());
+    }
+
+    #[test]
+    fn masking_moves_offsets() {
+        let secrets = vec!["hunter2".to_string(), "tok".to_string()];
+        let text = "a: hunter2\n- B=tok x\n";
+        let mut offsets = [0, 3, 6, 12, 17];
+        let masked = mask(text, &secrets, &mut offsets);
+        assert_eq!(masked, "a: ****\n- B=**** x\n");
+        assert_eq!(offsets, [0, 3, 7, 9, 16]);
     }
 
     #[test]

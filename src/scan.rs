@@ -90,6 +90,7 @@ pub fn scan(paths: &[PathBuf], engine: &Engine, settings: &Settings, ctx: &Conte
         report.files += r.files;
         report.documents += r.documents;
     }
+    share_secrets(&mut report.findings);
     suppress::apply(&mut report.findings, settings);
     report.findings.sort_by(|a, b| {
         (
@@ -124,12 +125,9 @@ fn process_unit(
         let mut problems = loaded.problems;
         let documents = loaded.documents.len();
         for doc in &loaded.documents {
-            match engine.evaluate(doc) {
-                Ok(denials) => {
-                    findings.extend(denials.into_iter().map(|d| to_finding(d, doc, settings)))
-                }
-                Err(message) => problems.push(Problem::error(&doc.path, message)),
-            }
+            let (denials, errors) = engine.evaluate(doc);
+            findings.extend(denials.into_iter().map(|d| to_finding(d, doc, settings)));
+            problems.extend(errors.into_iter().map(|m| Problem::error(&doc.path, m)));
         }
         UnitResult {
             findings,
@@ -161,13 +159,39 @@ fn process_unit(
     })
 }
 
+/// Every finding of a file masks every secret found in that file: a snippet's neighbouring lines
+/// may hold another finding's secret.
+fn share_secrets(findings: &mut [Finding]) {
+    let mut by_file: std::collections::HashMap<String, Vec<String>> =
+        std::collections::HashMap::new();
+    for f in findings.iter() {
+        by_file
+            .entry(f.location.file.display.clone())
+            .or_default()
+            .extend(f.secrets.iter().cloned());
+    }
+    for f in findings.iter_mut() {
+        if let Some(all) = by_file.get(&f.location.file.display) {
+            f.secrets.clone_from(all);
+            f.secrets
+                .sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+            f.secrets.dedup();
+        }
+    }
+}
+
 fn to_finding(d: Denial, doc: &Document, settings: &Settings) -> Finding {
     let span = doc.locate(&d.path);
     let value = doc.value_at(&d.path);
-    let secret = if d.rule.meta.secret {
-        value.and_then(|v| v.as_str()).map(str::to_string)
+    let secrets = if d.rule.meta.secret {
+        value
+            .and_then(|v| v.as_str())
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .into_iter()
+            .collect()
     } else {
-        None
+        Vec::new()
     };
     let severity = match settings.rule(d.rule.id()) {
         Some(RuleSetting::Severity(s)) => s,
@@ -181,10 +205,10 @@ fn to_finding(d: Denial, doc: &Document, settings: &Settings) -> Finding {
         message: String::new(),
         location,
         node_path: d.path,
-        secret,
+        secrets,
         suppression: None,
     };
     // A rule must not put a secret in its message; mask it all the same.
-    f.message = f.mask(&d.msg).into_owned();
+    f.message = f.mask(&d.msg);
     f
 }

@@ -9,7 +9,7 @@ use miette::{
     Report as MReport,
 };
 
-use crate::finding::{Finding, Severity, MASK};
+use crate::finding::{mask, Finding, Severity};
 use crate::output::Emitter;
 use crate::problem::{Level, Problem};
 use crate::scan::Report;
@@ -37,21 +37,14 @@ fn miette_severity(s: Severity) -> miette::Severity {
     }
 }
 
-/// The file text with the finding's secret masked, and the label range moved to match.
+/// The file text with every secret of the file masked, and the label range moved to match.
 fn masked_source(f: &Finding) -> (String, usize, usize) {
-    let text = &f.location.file.text;
-    let start = f.location.range.start as usize;
-    let len = f.location.range.len() as usize;
-    match &f.secret {
-        Some(secret) if !secret.is_empty() => {
-            let before = text
-                .get(..start)
-                .map_or(0, |t| t.matches(secret.as_str()).count());
-            let shifted = start + before * MASK.len() - before * secret.len();
-            (text.replace(secret.as_str(), MASK), shifted, len)
-        }
-        _ => (text.clone(), start, len),
-    }
+    let mut offsets = [
+        f.location.range.start as usize,
+        f.location.range.end as usize,
+    ];
+    let text = mask(&f.location.file.text, &f.secrets, &mut offsets);
+    (text, offsets[0], offsets[1].saturating_sub(offsets[0]))
 }
 
 pub fn render_finding(f: &Finding, color: bool, help: Option<&str>) -> String {
@@ -70,7 +63,7 @@ pub fn render_finding(f: &Finding, color: bool, help: Option<&str>) -> String {
     out
 }
 
-pub fn render_problem(p: &Problem, color: bool) -> String {
+pub fn render_problem(p: &Problem, color: bool, secrets: &[String]) -> String {
     let mut diag = MietteDiagnostic::new(p.message.clone())
         .with_code(if p.level == Level::Error {
             "vigie::input"
@@ -84,12 +77,11 @@ pub fn render_problem(p: &Problem, color: bool) -> String {
         });
     let report = match &p.span {
         Some(span) => {
-            let (s, e) = (span.range.start as usize, span.range.end as usize);
+            let mut offsets = [span.range.start as usize, span.range.end as usize];
+            let text = mask(&span.file.text, secrets, &mut offsets);
+            let [s, e] = offsets;
             diag = diag.with_label(LabeledSpan::at(s..e.max(s), "here"));
-            MReport::new(diag).with_source_code(NamedSource::new(
-                span.file.display.clone(),
-                span.file.text.clone(),
-            ))
+            MReport::new(diag).with_source_code(NamedSource::new(span.file.display.clone(), text))
         }
         None => MReport::new(diag.with_help(format!("in {}", p.file))),
     };
@@ -102,15 +94,40 @@ fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
+/// The first paragraph of a remediation, as one line for the renderer to wrap, and where the rest is.
+fn short_help(remediation: &str, id: &str) -> String {
+    let end = [remediation.find("\n\n"), remediation.find("```")]
+        .into_iter()
+        .flatten()
+        .min()
+        .unwrap_or(remediation.len());
+    let first = remediation
+        .get(..end)
+        .unwrap_or(remediation)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let first = first.trim_end_matches(':');
+    format!("{first}\nMore: vigie explain {id}")
+}
+
 impl Emitter for Human {
     fn emit(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
         for f in report.active() {
-            let help = report.rule(&f.rule_id).map(|r| r.meta.remediation.as_str());
-            out.write_all(render_finding(f, self.color, help).as_bytes())?;
+            let help = report
+                .rule(&f.rule_id)
+                .map(|r| short_help(&r.meta.remediation, &f.rule_id));
+            out.write_all(render_finding(f, self.color, help.as_deref()).as_bytes())?;
             out.write_all(b"\n")?;
         }
         for p in &report.problems {
-            out.write_all(render_problem(p, self.color).as_bytes())?;
+            let secrets: Vec<String> = report
+                .findings
+                .iter()
+                .find(|f| f.location.file.display == p.file)
+                .map(|f| f.secrets.clone())
+                .unwrap_or_default();
+            out.write_all(render_problem(p, self.color, &secrets).as_bytes())?;
             out.write_all(b"\n")?;
         }
         let active: Vec<&Finding> = report.active().collect();

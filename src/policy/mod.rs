@@ -235,41 +235,51 @@ impl Engine {
         &self.rules
     }
 
-    /// Evaluate every enabled rule of the document's kind.
-    pub fn evaluate(&mut self, doc: &Document) -> Result<Vec<Denial>, String> {
+    /// Evaluate every enabled rule of the document's kind. A rule that fails is reported and the
+    /// other rules' findings are kept.
+    pub fn evaluate(&mut self, doc: &Document) -> (Vec<Denial>, Vec<String>) {
         let mut out = Vec::new();
+        let mut errors = Vec::new();
         let mut input_set = false;
-        for rule in self.rules.iter().filter(|r| r.kind == doc.kind) {
+        let rules = Arc::clone(&self.rules);
+        for rule in rules.iter().filter(|r| r.kind == doc.kind) {
             if !input_set {
                 self.inner.set_input(regorus::Value::from(doc.input()));
                 input_set = true;
             }
-            let value = self
-                .inner
-                .eval_rule(format!("data.{}.deny", rule.package))
-                .map_err(|e| format!("rule {} failed: {e}", rule.meta.id))?;
-            let json = serde_json::to_value(&value).map_err(|e| {
-                format!(
-                    "rule {} returned a value that is not JSON: {e}",
-                    rule.meta.id
-                )
-            })?;
-            match json {
-                Value::Array(items) => {
-                    for item in items {
-                        out.push(denial(rule, &item)?);
-                    }
-                }
-                Value::Null | Value::String(_) if value == regorus::Value::Undefined => {}
-                other => {
-                    return Err(format!(
-                        "rule {}: `deny` must be a set of objects, found {other}",
-                        rule.meta.id
-                    ))
-                }
+            if let Err(e) = self.eval_one(rule, &mut out) {
+                errors.push(e);
             }
         }
-        Ok(out)
+        (out, errors)
+    }
+
+    fn eval_one(&mut self, rule: &Arc<Rule>, out: &mut Vec<Denial>) -> Result<(), String> {
+        let value = self
+            .inner
+            .eval_rule(format!("data.{}.deny", rule.package))
+            .map_err(|e| format!("rule {} failed on this file: {e}", rule.meta.id))?;
+        if value == regorus::Value::Undefined {
+            return Ok(());
+        }
+        let json = serde_json::to_value(&value).map_err(|e| {
+            format!(
+                "rule {} returned a value that is not JSON: {e}",
+                rule.meta.id
+            )
+        })?;
+        let Value::Array(items) = json else {
+            return Err(format!(
+                "rule {}: `deny` must be a set of objects, found {json}",
+                rule.meta.id
+            ));
+        };
+        let denials = items
+            .iter()
+            .map(|item| denial(rule, item))
+            .collect::<Result<Vec<_>, _>>()?;
+        out.extend(denials);
+        Ok(())
     }
 }
 

@@ -139,6 +139,22 @@ pub fn load(unit: &Unit, ctx: &Context) -> Loaded {
                 return loaded;
             }
         }
+        if let Value::Map(entries) = &mut root.value {
+            if let Some(services) = entries.iter_mut().find(|e| e.key == "services") {
+                match services.value.value {
+                    Value::Map(_) => {}
+                    Value::Null => services.value.value = Value::Map(Vec::new()),
+                    _ => {
+                        loaded.problems.push(Problem::at(
+                            Level::Error,
+                            services.key_span.clone(),
+                            "`services` must be a mapping of service names to services",
+                        ));
+                        return loaded;
+                    }
+                }
+            }
+        }
         let mut warned = HashSet::new();
         interpolate_tree(&mut root, &env, &mut loaded.problems, &mut warned);
         normalize::normalize(&mut root);

@@ -1,0 +1,48 @@
+# METADATA
+# title: Port published on all interfaces
+# description: >-
+#   A port published without a host address listens on every interface of the host, and Docker
+#   opens it ahead of host firewall rules such as ufw's, so the service is reachable from the
+#   LAN or the internet directly, around the reverse proxy that should front it with TLS,
+#   authentication and rate limits. This is often unintended in a stack that already has a
+#   reverse proxy.
+# related_resources:
+#   - ref: https://docs.docker.com/engine/network/packet-filtering-firewalls/#port-publishing-and-mapping
+#   - ref: https://docs.docker.com/reference/compose-file/services/#ports
+# custom:
+#   id: compose.port-published-all-interfaces
+#   severity: low
+#   remediation: |-
+#     Let the reverse proxy reach the service over their shared network and remove the `ports`
+#     entry. If the port must stay published for the host itself, bind it to loopback (or to a VPN
+#     address listed in `vpn_cidrs`):
+#
+#     ```yaml
+#     services:
+#       grafana:
+#         ports:
+#           - "127.0.0.1:3000:3000"
+#     ```
+#
+#     If exposing it to every network is intended, suppress the finding with a reason:
+#     `# vigie:ignore compose.port-published-all-interfaces -- LAN-only appliance`.
+#   fix: none
+package vigie.rules.compose.port_published_all_interfaces
+
+import data.vigie.lib.compose as lib
+import rego.v1
+
+deny contains finding if {
+	some name, svc in lib.services
+	not lib.is_reverse_proxy(svc)
+	some i, port in lib.list(svc.ports)
+	lib.protocol(port) == "tcp"
+	lib.binds_all_interfaces(port)
+
+	# compose.database-port-published reports these.
+	not lib.is_database_port(svc, port)
+	finding := {
+		"msg": sprintf("service %q publishes port %s on all interfaces, bypassing any reverse proxy", [name, lib.port_text(port)]),
+		"path": ["services", name, "ports", i],
+	}
+}

@@ -1,0 +1,257 @@
+# Shared helpers for compose rules: `import data.vigie.lib.compose as lib`.
+#
+# regorus raises an error (instead of being undefined) when a builtin gets a value of the wrong
+# type or `some .. in` iterates over something that is not a collection. Compose files are user
+# input, so every helper here checks types before calling a builtin, and rules iterate through
+# `services` and `list` rather than over raw input.
+package vigie.lib.compose
+
+import rego.v1
+
+# --- Iteration -----------------------------------------------------------------------------------
+
+# Every service that is a mapping, by name.
+services[name] := svc if {
+	is_object(input.doc.services)
+	some name, svc in input.doc.services
+	is_object(svc)
+}
+
+# `x` when it is a list, else an empty list: `some i, item in lib.list(svc.ports)`.
+list(x) := x if is_array(x)
+
+else := []
+
+# The `input.origins` key of a node path: its segments joined with `/`.
+origin_key(path) := concat("/", [sprintf("%v", [seg]) | some seg in path])
+
+# The value at `path` was not written literally where it appears (interpolated or a default).
+interpolated(path) if {
+	is_object(input.origins)
+	_ = input.origins[origin_key(path)]
+}
+
+# --- Images --------------------------------------------------------------------------------------
+
+# The first component of a reference names a registry when it has a dot or a port, or is localhost.
+_is_registry(component) if contains(component, ".")
+
+_is_registry(component) if contains(component, ":")
+
+_is_registry(component) if component == "localhost"
+
+_drop_registry(parts) := array.slice(parts, 1, count(parts)) if {
+	count(parts) > 1
+	_is_registry(parts[0])
+} else := parts
+
+# Docker Hub's official images live under `library/`: `library/postgres` is `postgres`.
+_drop_library(parts) := array.slice(parts, 1, count(parts)) if {
+	count(parts) > 1
+	parts[0] == "library"
+} else := parts
+
+# The repository path of an image reference, lower case, without registry, tag, digest or
+# `library/`: "ghcr.io/x/postgres:16@sha256:..." is "x/postgres", "postgres:16" is "postgres".
+image_repository(image) := repository if {
+	is_string(image)
+	name := split(lower(trim_space(image)), "@")[0]
+	parts := split(name, "/")
+	last := parts[count(parts) - 1]
+	untagged := array.concat(array.slice(parts, 0, count(parts) - 1), [split(last, ":")[0]])
+	path := _drop_library(_drop_registry(untagged))
+	repository := concat("/", path)
+	repository != ""
+}
+
+# The last component of the image's repository: "ghcr.io/x/postgres:16" is "postgres".
+image_name(image) := name if {
+	parts := split(image_repository(image), "/")
+	name := parts[count(parts) - 1]
+}
+
+# --- Databases -----------------------------------------------------------------------------------
+
+# Image names (last repository component) of database servers.
+database_images := {
+	"arangodb", "cassandra", "clickhouse", "clickhouse-server", "cockroach", "couchbase",
+	"couchdb", "dragonfly", "elasticsearch", "elasticsearch-oss", "ferretdb", "influxdb",
+	"keydb", "mariadb", "mariadb-galera", "memcached", "mongo", "mongodb",
+	"mongodb-community-server", "mongodb-enterprise-server", "mysql", "mysql-cluster",
+	"mysql-server", "neo4j", "opensearch", "percona", "percona-server",
+	"percona-server-mongodb", "percona-xtradb-cluster", "pgvector", "postgis", "postgres",
+	"postgresql", "postgresql-repmgr", "questdb", "redis", "redis-cluster", "redis-stack",
+	"redis-stack-server", "rethinkdb", "scylla", "surrealdb", "timescaledb", "timescaledb-ha",
+	"valkey", "valkey-cluster", "yugabyte",
+}
+
+# Repositories whose last component alone says nothing ("server").
+database_repositories := {"mssql/server", "mssql/rhel/server"}
+
+# Container ports database servers listen on.
+database_ports := {
+	1433, # SQL Server
+	1521, # Oracle
+	3306, # MySQL, MariaDB
+	5432, # PostgreSQL
+	5984, # CouchDB
+	6379, # Redis, Valkey, KeyDB
+	7474, # Neo4j HTTP
+	7687, # Neo4j Bolt
+	8086, # InfluxDB
+	8529, # ArangoDB
+	9042, # Cassandra, ScyllaDB
+	9200, # Elasticsearch, OpenSearch
+	9300, # Elasticsearch transport
+	11211, # memcached
+	26257, # CockroachDB
+	27017, # MongoDB
+	27018, # MongoDB shard
+	27019, # MongoDB config server
+	28015, # RethinkDB
+	33060, # MySQL X protocol
+}
+
+is_database_image(image) if image_name(image) in database_images
+
+is_database_image(image) if image_repository(image) in database_repositories
+
+# The service runs a database server, going by its image.
+is_database(svc) if is_database_image(svc.image)
+
+# The port item is a database's: the service's image is a database, or the container port is a
+# well-known database port.
+is_database_port(svc, port) if is_database(svc)
+
+is_database_port(_, port) if port.target in database_ports
+
+# --- Reverse proxies and socket proxies ----------------------------------------------------------
+
+reverse_proxy_images := {
+	"apisix", "bunkerweb", "caddy", "caddy-docker-proxy", "envoy", "envoy-distroless",
+	"haproxy", "haproxy-alpine", "haproxy-debian", "haproxy-ubuntu", "kong",
+	"nginx-proxy", "nginx-proxy-manager", "pomerium", "sozu", "swag", "traefik", "zoraxy",
+}
+
+reverse_proxy_repositories := {"linuxserver/letsencrypt"}
+
+is_reverse_proxy_image(image) if image_name(image) in reverse_proxy_images
+
+is_reverse_proxy_image(image) if image_repository(image) in reverse_proxy_repositories
+
+# The service is a reverse proxy (traefik, caddy, haproxy, nginx-proxy-manager, ...).
+is_reverse_proxy(svc) if is_reverse_proxy_image(svc.image)
+
+# Images that filter the Docker API (tecnativa/docker-socket-proxy, linuxserver/socket-proxy,
+# wollomatic/socket-proxy, ...).
+socket_proxy_images := {"docker-socket-proxy", "dockerproxy", "socket-proxy"}
+
+is_socket_proxy_image(image) if image_name(image) in socket_proxy_images
+
+is_socket_proxy(svc) if is_socket_proxy_image(svc.image)
+
+# --- Host addresses ------------------------------------------------------------------------------
+
+# `s` is an IPv4 or IPv6 address (so the net builtins will not raise an error on it).
+is_ip(s) if {
+	is_string(s)
+	net.cidr_is_valid(sprintf("%s/0", [s]))
+}
+
+_loopback_cidrs := ["127.0.0.0/8", "::1/128", "::ffff:127.0.0.0/104"]
+
+is_loopback(address) if {
+	is_ip(address)
+	some cidr in _loopback_cidrs
+	net.cidr_contains(cidr, address)
+}
+
+is_loopback(address) if address == "localhost"
+
+# `data.vigie.config.vpn_cidrs`, the networks only the operator's VPN reaches.
+vpn_cidrs := data.vigie.config.vpn_cidrs if {
+	is_array(data.vigie.config.vpn_cidrs)
+} else := ["100.64.0.0/10"]
+
+is_vpn(address) if {
+	is_ip(address)
+	some cidr in vpn_cidrs
+	net.cidr_is_valid(cidr)
+	net.cidr_contains(cidr, address)
+}
+
+# A host address reachable from this host or the VPN only.
+is_private_address(address) if is_loopback(address)
+
+is_private_address(address) if is_vpn(address)
+
+# --- Ports ---------------------------------------------------------------------------------------
+
+# A normalized port item: an object with a numeric `target`, or a port range too large to expand
+# ("10000-20000"). An unknown `${VAR:?}` item or an unparsable one is not one.
+is_port(port) if {
+	is_object(port)
+	is_number(port.target)
+}
+
+is_port(port) if {
+	is_object(port)
+	is_string(port.target)
+	regex.match(`^[0-9]+-[0-9]+$`, port.target)
+}
+
+_all_interfaces := {"", "0.0.0.0", "::", "[::]"}
+
+# The port listens on every host interface: `host_ip` absent, empty, `0.0.0.0` or `::`.
+binds_all_interfaces(port) if {
+	is_port(port)
+	not _has_host_ip(port)
+}
+
+binds_all_interfaces(port) if {
+	is_port(port)
+	port.host_ip == null
+}
+
+binds_all_interfaces(port) if {
+	is_port(port)
+	is_string(port.host_ip)
+	trim_space(port.host_ip) in _all_interfaces
+}
+
+_has_host_ip(port) if _ = port.host_ip
+
+# The host address a port is bound to, when it is a specific one ("[::1]" is "::1").
+host_address(port) := address if {
+	is_port(port)
+	is_string(port.host_ip)
+	not binds_all_interfaces(port)
+	address := trim_suffix(trim_prefix(trim_space(port.host_ip), "["), "]")
+}
+
+# The port can be reached from beyond this host and the VPN: all interfaces, or a specific
+# address that is neither loopback nor in `vpn_cidrs` (a LAN or public address).
+is_exposed(port) if binds_all_interfaces(port)
+
+is_exposed(port) if {
+	address := host_address(port)
+	not is_private_address(address)
+}
+
+# The port's protocol, tcp when absent.
+protocol(port) := lower(port.protocol) if {
+	is_port(port)
+	is_string(port.protocol)
+} else := "tcp" if is_port(port)
+
+# "8080:80", or "80" for an ephemeral host port, as compose writes it.
+port_text(port) := sprintf("%v:%v", [port.published, port.target]) if {
+	is_port(port)
+	port.published != null
+	port.published != ""
+} else := sprintf("%v", [port.target]) if is_port(port)
+
+# Where a port listens: "all interfaces" or "192.168.1.10".
+bind_text(port) := "all interfaces" if binds_all_interfaces(port)
+
+else := host_address(port)
