@@ -90,7 +90,7 @@ pub fn run(args: &TestArgs) -> ExitStatus {
         let _ = writeln!(out, "no test_ rules found");
     }
     let _ = writeln!(out, "{passed} passed, {failed} failed");
-    if write_stdout(out.as_bytes()).is_err() {
+    if write_stdout(|w| w.write_all(out.as_bytes())).is_err() {
         return ExitStatus::Error;
     }
     if failed > 0 || results.is_empty() {

@@ -41,7 +41,7 @@ fn policies(dirs: &[std::path::PathBuf]) -> Result<PolicySet, ExitStatus> {
 }
 
 fn emit(text: &str) -> ExitStatus {
-    match write_stdout(text.as_bytes()) {
+    match write_stdout(|w| w.write_all(text.as_bytes())) {
         Ok(()) => ExitStatus::Success,
         Err(e) => {
             eprintln!("error: {e}");

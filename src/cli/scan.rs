@@ -78,16 +78,11 @@ pub fn run(args: ScanArgs, cwd: &Path) -> ExitStatus {
         Format::Json => Box::new(Json),
         Format::Sarif => Box::new(Sarif),
     };
-    let mut buf = Vec::new();
-    if let Err(e) = emitter.emit(&report, &mut buf) {
-        eprintln!("error: cannot render the report: {e}");
-        return ExitStatus::Error;
-    }
     let written = match &args.output {
-        Some(path) => {
-            write_atomic(path, &buf).map_err(|e| format!("cannot write {}: {e}", path.display()))
-        }
-        None => write_stdout(&buf).map_err(|e| format!("cannot write the report: {e}")),
+        Some(path) => write_atomic(path, |w| emitter.emit(&report, w))
+            .map_err(|e| format!("cannot write {}: {e}", path.display())),
+        None => write_stdout(|w| emitter.emit(&report, w))
+            .map_err(|e| format!("cannot write the report: {e}")),
     };
     if let Err(e) = written {
         eprintln!("error: {e}");

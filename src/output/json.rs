@@ -4,76 +4,159 @@
 
 use std::io::{self, Write};
 
-use serde_json::{json, Map, Value};
+use serde::Serialize;
 
 use crate::finding::{Finding, Severity, SuppressionKind};
 use crate::output::Emitter;
-use crate::problem::Level;
+use crate::problem::{Level, Problem};
 use crate::scan::Report;
 
 pub const JSON_SCHEMA_VERSION: u32 = 1;
 
 pub struct Json;
 
-fn finding(f: &Finding) -> Value {
-    let loc = &f.location;
-    json!({
-        "rule_id": f.rule_id,
-        "severity": f.severity.as_str(),
-        "message": f.message,
-        "file": loc.file.display,
-        "line": loc.start.line,
-        "column": loc.start.column,
-        "end_line": loc.end.line,
-        "end_column": loc.end.column,
-        "node_path": f.node_path,
-        "snippet": f.snippet(),
-        "fingerprint": f.fingerprint,
-        "suppressed": f.suppression.as_ref().map(|s| json!({
-            "kind": match s.kind { SuppressionKind::InSource => "inline", SuppressionKind::Config => "config" },
-            "reason": s.reason,
-        })),
-    })
+// The report is serialized as it is written, from borrowed data: a scan with a hundred thousand
+// findings does not hold a second copy of them in memory.
+
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    version: u32,
+    tool: Tool,
+    findings: Vec<JsonFinding<'a>>,
+    errors: Vec<JsonError<'a>>,
+    summary: Summary,
 }
 
-pub fn to_value(report: &Report) -> Value {
-    let active: Vec<&Finding> = report.active().collect();
-    let mut by_severity = Map::new();
-    for s in Severity::ALL {
-        by_severity.insert(
-            s.as_str().into(),
-            active.iter().filter(|f| f.severity == s).count().into(),
-        );
+#[derive(Serialize)]
+struct Tool {
+    name: &'static str,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct JsonFinding<'a> {
+    rule_id: &'a str,
+    severity: &'static str,
+    message: &'a str,
+    file: &'a str,
+    line: u32,
+    column: u32,
+    end_line: u32,
+    end_column: u32,
+    node_path: &'a [String],
+    snippet: String,
+    fingerprint: &'a str,
+    suppressed: Option<JsonSuppression<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonSuppression<'a> {
+    kind: &'static str,
+    reason: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct JsonError<'a> {
+    level: &'static str,
+    file: &'a str,
+    line: Option<u32>,
+    column: Option<u32>,
+    message: &'a str,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    documents: usize,
+    files: usize,
+    findings: usize,
+    suppressed: usize,
+    by_severity: BySeverity,
+    errors: usize,
+    warnings: usize,
+}
+
+#[derive(Serialize)]
+struct BySeverity {
+    critical: usize,
+    high: usize,
+    medium: usize,
+    low: usize,
+    info: usize,
+}
+
+fn finding(f: &Finding) -> JsonFinding<'_> {
+    let loc = &f.location;
+    JsonFinding {
+        rule_id: &f.rule_id,
+        severity: f.severity.as_str(),
+        message: &f.message,
+        file: &loc.file.display,
+        line: loc.start.line,
+        column: loc.start.column,
+        end_line: loc.end.line,
+        end_column: loc.end.column,
+        node_path: &f.node_path,
+        snippet: f.snippet(),
+        fingerprint: &f.fingerprint,
+        suppressed: f.suppression.as_ref().map(|s| JsonSuppression {
+            kind: match s.kind {
+                SuppressionKind::InSource => "inline",
+                SuppressionKind::Config => "config",
+            },
+            reason: s.reason.as_deref(),
+        }),
     }
-    json!({
-        "version": JSON_SCHEMA_VERSION,
-        "tool": { "name": "vigie", "version": env!("CARGO_PKG_VERSION") },
-        "findings": report.findings.iter().map(finding).collect::<Vec<_>>(),
-        "errors": report.problems.iter().map(|p| {
-            let lc = p.line_col();
-            json!({
-                "level": p.level.as_str(),
-                "file": p.file,
-                "line": lc.map(|l| l.line),
-                "column": lc.map(|l| l.column),
-                "message": p.message,
-            })
-        }).collect::<Vec<_>>(),
-        "summary": {
-            "documents": report.documents,
-            "files": report.files,
-            "findings": active.len(),
-            "suppressed": report.findings.len() - active.len(),
-            "by_severity": by_severity,
-            "errors": report.problems.iter().filter(|p| p.level == Level::Error).count(),
-            "warnings": report.problems.iter().filter(|p| p.level == Level::Warning).count(),
-        },
-    })
+}
+
+fn error(p: &Problem) -> JsonError<'_> {
+    let lc = p.line_col();
+    JsonError {
+        level: p.level.as_str(),
+        file: &p.file,
+        line: lc.map(|l| l.line),
+        column: lc.map(|l| l.column),
+        message: &p.message,
+    }
 }
 
 impl Emitter for Json {
     fn emit(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
-        serde_json::to_writer_pretty(&mut *out, &to_value(report))?;
+        let active = report.active().count();
+        let count = |s: Severity| report.active().filter(|f| f.severity == s).count();
+        let by_severity = BySeverity {
+            critical: count(Severity::Critical),
+            high: count(Severity::High),
+            medium: count(Severity::Medium),
+            low: count(Severity::Low),
+            info: count(Severity::Info),
+        };
+        let doc = JsonReport {
+            version: JSON_SCHEMA_VERSION,
+            tool: Tool {
+                name: "vigie",
+                version: env!("CARGO_PKG_VERSION"),
+            },
+            findings: report.findings.iter().map(finding).collect(),
+            errors: report.problems.iter().map(error).collect(),
+            summary: Summary {
+                documents: report.documents,
+                files: report.files,
+                findings: active,
+                suppressed: report.findings.len() - active,
+                by_severity,
+                errors: report
+                    .problems
+                    .iter()
+                    .filter(|p| p.level == Level::Error)
+                    .count(),
+                warnings: report
+                    .problems
+                    .iter()
+                    .filter(|p| p.level == Level::Warning)
+                    .count(),
+            },
+        };
+        serde_json::to_writer_pretty(&mut *out, &doc)?;
         out.write_all(b"\n")
     }
 }

@@ -144,7 +144,7 @@ fn notification(p: &Problem) -> sarif::Notification {
         .build()
 }
 
-pub fn to_value(report: &Report) -> Value {
+fn log(report: &Report) -> sarif::Sarif {
     // Rules with results, in order of first appearance.
     let mut rule_ids: Vec<&str> = Vec::new();
     for f in &report.findings {
@@ -231,17 +231,16 @@ pub fn to_value(report: &Report) -> Value {
         .column_kind(json!("unicodeCodePoints"))
         .original_uri_base_ids(base_ids)
         .build();
-    let log = sarif::Sarif::builder()
+    sarif::Sarif::builder()
         .version(json!("2.1.0"))
         .schema(sarif::SCHEMA_URL.to_string())
         .runs(vec![run])
-        .build();
-    serde_json::to_value(log).unwrap_or(Value::Null)
+        .build()
 }
 
 impl Emitter for Sarif {
     fn emit(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
-        serde_json::to_writer_pretty(&mut *out, &to_value(report))?;
+        serde_json::to_writer_pretty(&mut *out, &log(report))?;
         out.write_all(b"\n")
     }
 }

@@ -178,6 +178,9 @@ pub struct Denial {
     pub fix: Option<Value>,
 }
 
+/// The package of the generated rules that gather each kind's findings.
+const AGGREGATE_PACKAGE: &str = "vigie.internal";
+
 /// A compiled, checked engine. Cheap to clone: one clone per worker thread.
 #[derive(Clone)]
 pub struct Engine {
@@ -214,6 +217,24 @@ impl Engine {
         let mut inner = new_engine(&files, config)?;
         check_builtins(&inner)?;
         let rules: Vec<Arc<Rule>> = set.rules.iter().filter(|r| enabled(r)).cloned().collect();
+        // One rule per kind gathers every enabled rule's `deny`: a document is evaluated in one
+        // pass instead of one per rule.
+        for kind in Kind::ALL {
+            let entries: Vec<String> = rules
+                .iter()
+                .filter(|r| r.kind == *kind)
+                .map(|r| format!("\t{:?}: data.{}.deny,", r.meta.id, r.package))
+                .collect();
+            let module = format!(
+                "package {AGGREGATE_PACKAGE}.{kind}\n\nresults := {{\n{}\n}}\n",
+                entries.join("\n")
+            );
+            inner
+                .add_policy(format!("vigie:{AGGREGATE_PACKAGE}.{kind}"), module)
+                .map_err(|e| {
+                    PolicyError::new("policies", format!("cannot gather the rules: {e}"))
+                })?;
+        }
         inner.set_input(regorus::Value::new_object());
         for rule in &rules {
             inner
@@ -240,29 +261,40 @@ impl Engine {
     pub fn evaluate(&mut self, doc: &Document) -> (Vec<Denial>, Vec<String>) {
         let mut out = Vec::new();
         let mut errors = Vec::new();
-        let mut input_set = false;
         let rules = Arc::clone(&self.rules);
-        for rule in rules.iter().filter(|r| r.kind == doc.kind) {
-            if !input_set {
-                self.inner.set_input(regorus::Value::from(doc.input()));
-                input_set = true;
-            }
-            if let Err(e) = self.eval_one(rule, &mut out) {
+        let mut of_kind = rules.iter().filter(|r| r.kind == doc.kind).peekable();
+        if of_kind.peek().is_none() {
+            return (out, errors);
+        }
+        self.inner.set_input(regorus::Value::from(doc.input()));
+        let all = self
+            .inner
+            .eval_rule(format!("data.{AGGREGATE_PACKAGE}.{}.results", doc.kind));
+        for rule in of_kind {
+            let value = match &all {
+                Ok(results) => Ok(results[&regorus::Value::from(rule.meta.id.as_str())].clone()),
+                // Some rule failed: evaluate them one by one to know which.
+                Err(_) => self
+                    .inner
+                    .eval_rule(format!("data.{}.deny", rule.package))
+                    .map_err(|e| format!("rule {} failed on this file: {e}", rule.meta.id)),
+            };
+            if let Err(e) = value.and_then(|v| Self::collect(rule, &v, &mut out)) {
                 errors.push(e);
             }
         }
         (out, errors)
     }
 
-    fn eval_one(&mut self, rule: &Arc<Rule>, out: &mut Vec<Denial>) -> Result<(), String> {
-        let value = self
-            .inner
-            .eval_rule(format!("data.{}.deny", rule.package))
-            .map_err(|e| format!("rule {} failed on this file: {e}", rule.meta.id))?;
-        if value == regorus::Value::Undefined {
+    fn collect(
+        rule: &Arc<Rule>,
+        value: &regorus::Value,
+        out: &mut Vec<Denial>,
+    ) -> Result<(), String> {
+        if *value == regorus::Value::Undefined {
             return Ok(());
         }
-        let json = serde_json::to_value(&value).map_err(|e| {
+        let json = serde_json::to_value(value).map_err(|e| {
             format!(
                 "rule {} returned a value that is not JSON: {e}",
                 rule.meta.id
