@@ -58,3 +58,31 @@ fn json_matches_its_documented_schema() {
         );
     }
 }
+
+/// `reports/examples/` holds what a scan of the bundled example prints, for readers who have not
+/// installed vigie; regenerate with `UPDATE_REPORTS=1 cargo test --test formats`.
+#[test]
+fn example_reports_are_fresh() {
+    let root = repo();
+    let mut stale = Vec::new();
+    for (format, name) in [("human", "homelab.txt"), ("json", "homelab.json"), ("sarif", "homelab.sarif")] {
+        let run = vigie(&root, &["scan", "examples/homelab", "--format", format]);
+        assert_eq!(run.code, 1, "the example has findings: {}", run.stderr);
+        // The one absolute path in a report (SARIF's %SRCROOT%) differs per checkout.
+        let text = if format == "sarif" {
+            let mut v = run.json();
+            v["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]["uri"] = "file:///path/to/checkout/".into();
+            format!("{}\n", serde_json::to_string_pretty(&v).unwrap())
+        } else {
+            run.stdout
+        };
+        let path = root.join("reports/examples").join(name);
+        if std::env::var_os("UPDATE_REPORTS").is_some() {
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, text).unwrap();
+        } else if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
+            stale.push(name);
+        }
+    }
+    assert!(stale.is_empty(), "stale example reports (run `UPDATE_REPORTS=1 cargo test --test formats`): {stale:?}");
+}
