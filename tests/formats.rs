@@ -65,13 +65,18 @@ fn json_matches_its_documented_schema() {
 fn example_reports_are_fresh() {
     let root = repo();
     let mut stale = Vec::new();
-    for (format, name) in [("human", "homelab.txt"), ("json", "homelab.json"), ("sarif", "homelab.sarif")] {
+    for (format, name) in [
+        ("human", "homelab.txt"),
+        ("json", "homelab.json"),
+        ("sarif", "homelab.sarif"),
+    ] {
         let run = vigie(&root, &["scan", "examples/homelab", "--format", format]);
         assert_eq!(run.code, 1, "the example has findings: {}", run.stderr);
         // The one absolute path in a report (SARIF's %SRCROOT%) differs per checkout.
         let text = if format == "sarif" {
             let mut v = run.json();
-            v["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]["uri"] = "file:///path/to/checkout/".into();
+            v["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]["uri"] =
+                "file:///path/to/checkout/".into();
             format!("{}\n", serde_json::to_string_pretty(&v).unwrap())
         } else {
             run.stdout
@@ -84,5 +89,8 @@ fn example_reports_are_fresh() {
             stale.push(name);
         }
     }
-    assert!(stale.is_empty(), "stale example reports (run `UPDATE_REPORTS=1 cargo test --test formats`): {stale:?}");
+    assert!(
+        stale.is_empty(),
+        "stale example reports (run `UPDATE_REPORTS=1 cargo test --test formats`): {stale:?}"
+    );
 }
