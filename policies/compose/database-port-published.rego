@@ -31,22 +31,42 @@ package vigie.rules.compose.database_port_published
 import data.vigie.lib.compose as lib
 import rego.v1
 
+# Every published port of a database server.
 deny contains finding if {
-	some name, svc in lib.services
-	some i, port in lib.list(svc.ports)
-	lib.is_port(port)
-	lib.is_database_port(svc, port)
-	lib.is_exposed(port)
-	finding := {
-		"msg": sprintf("service %q%s publishes database port %s on %s", [name, _image(name, svc), lib.port_text(port), lib.bind_text(port)]),
-		"path": ["services", name, "ports", i],
-	}
+	some name in lib.database_services
+	some i, port in lib.published_ports[name]
+	on := _exposed_on(name, i, port)
+	finding := _finding(name, i, on)
+}
+
+# A well-known database port published by another service.
+deny contains finding if {
+	some name, ports in lib.published_ports
+	not name in lib.database_services # reported above
+	some i, port in ports
+	port.target in lib.database_ports
+	on := _exposed_on(name, i, port)
+	finding := _finding(name, i, on)
+}
+
+# Where a port that can be reached from beyond this host and the VPN (lib.is_exposed) listens
+# (lib.bind_text): all interfaces, or an address that is neither loopback nor the VPN's.
+_exposed_on(name, i, port) := "all interfaces" if {
+	lib.all_interfaces_ports[name][i]
+} else := address if {
+	address := lib.host_address(port)
+	not lib.is_private_address(address)
+}
+
+_finding(name, i, on) := {
+	"msg": sprintf("service %q%s publishes database port %s on %s", [name, _image(name), lib.port_texts[name][i], on]),
+	"path": ["services", name, "ports", i],
 }
 
 # The database image, when the service name does not already say it.
-_image(name, svc) := sprintf(" (%s)", [image]) if {
-	lib.is_database(svc)
-	image := lib.image_name(svc.image)
+_image(name) := sprintf(" (%s)", [image]) if {
+	name in lib.database_services
+	image := lib.image_names[name]
 	image != name
 }
 

@@ -36,63 +36,52 @@ package vigie.rules.compose.docker_socket_mounted
 import data.vigie.lib.compose as lib
 import rego.v1
 
+# Literal sets rather than named ones: in a function called per volume, a set written in place
+# is cheaper than a reference to a rule of this package.
+
 # The Docker (or Podman) API socket, wherever it lives (/var/run, /run, rootless
-# /run/user/1000), and the directories that hold the system one.
-_socket_files := {"docker.sock", "podman.sock"}
+# /run/user/1000), or a directory that holds the system one.
+_exposes_socket(source) if source in {"docker.sock", "podman.sock", "/run", "/var/run"}
 
-_socket_dirs := {"/run", "/var/run"}
-
-# The host path a bind mounts, without trailing slashes (`/` itself is left to other rules).
-_source(volume) := trim_right(volume.source, "/") if {
-	is_object(volume)
-	not volume.type in {"volume", "tmpfs"}
-	is_string(volume.source)
-	trim_right(volume.source, "/") != ""
-}
-
-_exposes_socket(source) if {
-	parts := split(source, "/")
-	parts[count(parts) - 1] in _socket_files
-}
-
-_exposes_socket(source) if source in _socket_dirs
+else if strings.any_suffix_match(source, {"/docker.sock", "/podman.sock"})
 
 # Docker on Windows: the named pipe (`type: npipe`).
-_exposes_socket(source) if lower(source) in {`\\.\pipe\docker_engine`, "//./pipe/docker_engine"}
-
-_read_only(volume) if volume.read_only == true
-
-_what(source) := sprintf("%s, which holds the Docker socket", [source]) if {
-	source in _socket_dirs
-} else := sprintf("the Docker socket (%s)", [source])
+else if lower(source) in {`\\.\pipe\docker_engine`, "//./pipe/docker_engine"}
 
 deny contains finding if {
 	some name, svc in lib.services
-	some i, volume in lib.list(svc.volumes)
-	source := _source(volume)
+	is_array(svc.volumes)
+	some i, volume in svc.volumes
+
+	# The host path a bind mounts, without trailing slashes (`/` itself, which becomes "", is left
+	# to other rules).
+	not volume.type in {"volume", "tmpfs"}
+	is_string(volume.source)
+	source := trim_right(volume.source, "/")
 	_exposes_socket(source)
-	finding := object.union(
-		{
-			"msg": sprintf("service %q mounts %s%s", [name, _what(source), _note(svc, volume)]),
-			"path": ["services", name, "volumes", i],
-		},
-		_severity(svc, volume),
-	)
+
+	finding := _finding(name, ["services", name, "volumes", i], _what(source), volume)
 }
+
+_what(source) := sprintf("%s, which holds the Docker socket", [source]) if {
+	source in {"/run", "/var/run"}
+} else := sprintf("the Docker socket (%s)", [source])
 
 # A read-only bind into a filtering socket proxy is what the remediation asks for: still worth
 # knowing about, but not the same risk.
-_proxied(svc, volume) if {
-	_read_only(volume)
-	lib.is_socket_proxy(svc)
+_finding(name, path, what, volume) := {
+	"msg": sprintf("service %q mounts %s into a read-only socket proxy; make sure it allows only the API calls its clients need", [name, what]),
+	"path": path,
+	"severity": "medium",
+} if {
+	volume.read_only == true
+	name in lib.socket_proxy_services
+} else := {
+	"msg": sprintf("service %q mounts %s; read-only does not restrict the Docker API", [name, what]),
+	"path": path,
+} if {
+	volume.read_only == true
+} else := {
+	"msg": sprintf("service %q mounts %s", [name, what]),
+	"path": path,
 }
-
-_severity(svc, volume) := {"severity": "medium"} if _proxied(svc, volume)
-
-else := {}
-
-_note(svc, volume) := " into a read-only socket proxy; make sure it allows only the API calls its clients need" if {
-	_proxied(svc, volume)
-} else := "; read-only does not restrict the Docker API" if {
-	_read_only(volume)
-} else := ""

@@ -38,8 +38,9 @@ _namespaces := {
 }
 
 deny contains finding if {
+	namespaces := _namespaces # looked up once, not per service
 	some name, svc in lib.services
-	some key, namespace in _namespaces
+	some key, namespace in namespaces
 	svc[key] == "host"
 	finding := {
 		"msg": sprintf("service %q shares the host's %s namespace (%s: host)", [name, namespace, key]),

@@ -23,30 +23,15 @@
 #   fix: none
 package vigie.rules.compose.image_not_digest_pinned
 
+import data.vigie.lib.compose as lib
 import rego.v1
 
 deny contains finding if {
-	some name, svc in input.doc.services
-	image := svc.image
-	is_string(image)
-	not has_digest(image)
-	t := tag(image)
-	t != "latest" # compose.image-not-pinned reports that one
+	some name, tag in lib.image_tags
+	tag != "latest" # compose.image-not-pinned reports that one
+	not name in lib.digest_pinned
 	finding := {
-		"msg": sprintf("service %q uses image %q by tag only, without a digest", [name, image]),
+		"msg": sprintf("service %q uses image %q by tag only, without a digest", [name, lib.images[name]]),
 		"path": ["services", name, "image"],
 	}
-}
-
-has_digest(image) if regex.match(`@sha(256|512):[0-9a-fA-F]+$`, image)
-
-# The tag: after the last `:` of the last path segment (a registry port such as
-# `registry.local:5000/app` is in an earlier segment). Undefined when there is none or it is empty.
-tag(image) := t if {
-	ref := split(image, "@")[0]
-	segments := split(ref, "/")
-	parts := split(segments[count(segments) - 1], ":")
-	count(parts) > 1
-	t := parts[count(parts) - 1]
-	t != ""
 }

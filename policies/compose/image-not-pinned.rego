@@ -23,13 +23,17 @@
 #   fix: none
 package vigie.rules.compose.image_not_pinned
 
+import data.vigie.lib.compose as lib
 import rego.v1
 
+# lib.images holds the known (string) references, lib.image_tags their non-empty tags and
+# lib.digest_pinned the services whose reference ends with a digest.
+
 deny contains finding if {
-	some name, svc in input.doc.services
-	image := svc.image
-	unpinned(image)
-	not tag(image)
+	some name, image in lib.images
+	image != ""
+	not name in lib.digest_pinned
+	not lib.image_tags[name]
 	finding := {
 		"msg": sprintf("service %q uses image %q without a tag", [name, image]),
 		"path": ["services", name, "image"],
@@ -37,32 +41,11 @@ deny contains finding if {
 }
 
 deny contains finding if {
-	some name, svc in input.doc.services
-	image := svc.image
-	unpinned(image)
-	tag(image) == "latest"
+	some name, tag in lib.image_tags
+	tag == "latest"
+	not name in lib.digest_pinned
 	finding := {
-		"msg": sprintf("service %q uses image %q with the mutable \"latest\" tag", [name, image]),
+		"msg": sprintf("service %q uses image %q with the mutable \"latest\" tag", [name, lib.images[name]]),
 		"path": ["services", name, "image"],
 	}
-}
-
-# A known, non-empty image reference without a digest. Unknown values are objects and never match.
-unpinned(image) if {
-	is_string(image)
-	image != ""
-	not has_digest(image)
-}
-
-has_digest(image) if regex.match(`@sha(256|512):[0-9a-fA-F]+$`, image)
-
-# The tag: after the last `:` of the last path segment (a registry port such as
-# `registry.local:5000/app` is in an earlier segment). Undefined when there is none or it is empty.
-tag(image) := t if {
-	ref := split(image, "@")[0]
-	segments := split(ref, "/")
-	parts := split(segments[count(segments) - 1], ":")
-	count(parts) > 1
-	t := parts[count(parts) - 1]
-	t != ""
 }

@@ -35,29 +35,41 @@ import rego.v1
 deny contains finding if {
 	some name, svc in input.doc.services
 	is_object(svc)
-	not enabled(svc)
-	not has_unknown(svc)
+	not name in _enabled
+	not name in _unknown
 	finding := {
-		"msg": message(name, svc),
+		"msg": _message(name),
 		"path": ["services", name, "security_opt"],
 	}
 }
 
-# Docker reads `no-new-privileges`, or `no-new-privileges` with `:` or `=` and a Go boolean.
-enabled(svc) if {
+# Docker reads `no-new-privileges`, or `no-new-privileges` with `:` or `=` and a Go boolean
+# (true, TRUE, True, t, T, 1): the items that set the flag, looked up rather than matched.
+_enabling := {
+	"no-new-privileges",
+	"no-new-privileges:true", "no-new-privileges:TRUE", "no-new-privileges:True",
+	"no-new-privileges:t", "no-new-privileges:T", "no-new-privileges:1",
+	"no-new-privileges=true", "no-new-privileges=TRUE", "no-new-privileges=True",
+	"no-new-privileges=t", "no-new-privileges=T", "no-new-privileges=1",
+}
+
+# The services that set the flag.
+_enabled contains name if {
+	some name, svc in input.doc.services
 	some opt in svc.security_opt
-	is_string(opt)
-	regex.match(`^no-new-privileges([:=](true|TRUE|True|t|T|1))?$`, opt)
+	opt in _enabling
 }
 
 # An option unknown to the scan (an unset `${VAR:?err}`) could be the flag: stay silent.
-has_unknown(svc) if {
+_unknown contains name if {
+	some name, svc in input.doc.services
 	some opt in svc.security_opt
 	is_object(opt)
 }
 
-message(name, svc) := sprintf("service %q sets no-new-privileges to false", [name]) if {
-	some opt in svc.security_opt
+# The flag is given a value, so not true: `no-new-privileges:false`, `no-new-privileges=0`, ...
+_message(name) := sprintf("service %q sets no-new-privileges to false", [name]) if {
+	some opt in input.doc.services[name].security_opt
 	is_string(opt)
-	regex.match(`^no-new-privileges[:=]`, opt)
+	substring(opt, 0, 18) in {"no-new-privileges:", "no-new-privileges="}
 } else := sprintf("service %q does not set security_opt no-new-privileges:true", [name])

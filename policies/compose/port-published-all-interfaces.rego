@@ -33,16 +33,24 @@ import data.vigie.lib.compose as lib
 import rego.v1
 
 deny contains finding if {
-	some name, svc in lib.services
-	not lib.is_reverse_proxy(svc)
-	some i, port in lib.list(svc.ports)
-	lib.protocol(port) == "tcp"
-	lib.binds_all_interfaces(port)
+	some name, ports in lib.all_interfaces_ports
+	not name in lib.reverse_proxy_services
 
-	# compose.database-port-published reports these.
-	not lib.is_database_port(svc, port)
+	# compose.database-port-published reports the ports of databases (lib.is_database_port).
+	not name in lib.database_services
+	some i, port in ports
+	not port.target in lib.database_ports
+
+	not _other_protocol(port)
 	finding := {
-		"msg": sprintf("service %q publishes port %s on all interfaces, bypassing any reverse proxy", [name, lib.port_text(port)]),
+		"msg": sprintf("service %q publishes port %s on all interfaces, bypassing any reverse proxy", [name, lib.port_texts[name][i]]),
 		"path": ["services", name, "ports", i],
 	}
+}
+
+# udp, sctp, ...: lib.protocol(port) is not "tcp" (a missing or unknown `protocol` is tcp).
+_other_protocol(port) if {
+	port.protocol != "tcp" # the usual case, without a builtin call
+	is_string(port.protocol)
+	lower(port.protocol) != "tcp"
 }

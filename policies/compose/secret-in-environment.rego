@@ -38,7 +38,10 @@ import data.vigie.lib.compose as lib
 import rego.v1
 
 # Words that make a variable a secret when a name token ends with them (DB_PASSWORD, APITOKEN).
-_secret_suffix := `(PASSWORD|PASSWD|PASSPHRASE|SECRETS?|TOKEN|APIKEY|PRIVATEKEY|ACCESSKEY|SECRETKEY|AUTHKEY)$`
+_secret_suffixes := {
+	"PASSWORD", "PASSWD", "PASSPHRASE", "SECRET", "SECRETS", "TOKEN", "APIKEY", "PRIVATEKEY",
+	"ACCESSKEY", "SECRETKEY", "AUTHKEY",
+}
 
 # Abbreviations that count only as a whole token of a longer name (DB_PASS, MYSQL_PWD, not PWD).
 _secret_abbreviations := {"PASS", "PWD", "PW"}
@@ -61,51 +64,48 @@ _qualifiers := {
 	"TTL", "TYPE", "URI", "URL", "USER", "USERNAME", "VALIDITY",
 }
 
-_tokens(name) := [t | some t in regex.split(`[^A-Z0-9]+`, upper(name)); t != ""]
+# The upper-case name's tokens: the runs of letters and digits. Most names are made of those and
+# `_` only; they are split at `_` (two builtin calls instead of a regex).
+_tokens(name) := [t | some t in split(name, "_"); t != ""] if {
+	trim(name, "_ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") == ""
+} else := [t | some t in regex.split(`[^A-Z0-9]+`, name); t != ""]
 
-_has_secret_word(tokens) if {
-	some t in tokens
-	regex.match(_secret_suffix, t)
-}
-
-_has_secret_word(tokens) if {
+_has_secret_word(tokens) if strings.any_suffix_match(tokens, _secret_suffixes)
+else if {
 	count(tokens) > 1
+	abbreviations := _secret_abbreviations # a local is cheaper to look up in a loop than a rule
 	some t in tokens
-	t in _secret_abbreviations
-}
-
-_has_secret_word(tokens) if {
+	t in abbreviations
+} else if {
 	some i, t in tokens
-	t in _key_kinds
 	tokens[i + 1] == "KEY"
+	t in _key_kinds
 }
 
 # The variable's name says it holds a secret.
 secret_name(name) if {
 	is_string(name)
-	tokens := _tokens(name)
-	count(tokens) > 0
-	not tokens[count(tokens) - 1] in _qualifiers
+	tokens := _tokens(upper(name))
+	not tokens[count(tokens) - 1] in _qualifiers # (without tokens, _has_secret_word fails)
 	_has_secret_word(tokens)
 }
 
 _booleans := {"true", "false", "yes", "no", "on", "off", "0", "1"}
 
-# A value written out: a non-empty string that is not a flag. `null` (taken from the shell) and
-# unknown values (`{"unknown": ...}`) are not literals.
-literal_value(value) if {
-	is_string(value)
-	trimmed := lower(trim_space(value))
-	trimmed != ""
-	not trimmed in _booleans
-}
-
 deny contains finding if {
+	booleans := _booleans
 	some name, svc in lib.services
 	is_object(svc.environment)
 	some key, value in svc.environment
+
+	# A value written out: a non-empty string that is not a flag. `null` (taken from the shell) and
+	# unknown values (`{"unknown": ...}`) are not literals. Checked first: it is the cheaper test.
+	is_string(value)
+	trimmed := lower(trim_space(value))
+	trimmed != ""
+	not trimmed in booleans
+
 	secret_name(key)
-	literal_value(value)
 	path := ["services", name, "environment", key]
 	not lib.interpolated(path)
 	finding := {

@@ -30,24 +30,27 @@ package vigie.rules.compose.security_profile_disabled
 import data.vigie.lib.compose as lib
 import rego.v1
 
-# `security_opt` items that switch a confinement layer off, in `key:value` or `key=value` form.
+# `security_opt` items that switch a confinement layer off, with `=` written as `:`: Docker reads
+# `key:value` and `key=value` alike, so an item is looked up with every `=` replaced (a lookup is
+# much cheaper than matching one regex per entry).
 _disabled := {
-	`^seccomp[:=]unconfined$`: "the seccomp system call filter",
-	`^apparmor[:=]unconfined$`: "its AppArmor profile",
-	`^label[:=]disable$`: "SELinux labeling",
-	`^label[:=]type[:=]spc_t$`: "SELinux confinement",
-	`^systempaths[:=]unconfined$`: "the masking of sensitive /proc and /sys paths",
+	"seccomp:unconfined": "the seccomp system call filter",
+	"apparmor:unconfined": "its AppArmor profile",
+	"label:disable": "SELinux labeling",
+	"label:type:spc_t": "SELinux confinement",
+	"systempaths:unconfined": "the masking of sensitive /proc and /sys paths",
 }
 
 deny contains finding if {
+	disabled := _disabled # looked up once, not per item
 	some name, svc in lib.services
-	some i, item in lib.list(svc.security_opt)
+	is_array(svc.security_opt)
+	some i, item in svc.security_opt
 	is_string(item)
-	opt := lower(trim_space(item))
-	some pattern, what in _disabled
-	regex.match(pattern, opt)
+	written := trim_space(item)
+	what := disabled[replace(lower(written), "=", ":")]
 	finding := {
-		"msg": sprintf("service %q disables %s with security_opt %q", [name, what, trim_space(item)]),
+		"msg": sprintf("service %q disables %s with security_opt %q", [name, what, written]),
 		"path": ["services", name, "security_opt", i],
 	}
 }

@@ -4,6 +4,21 @@
 # type or `some .. in` iterates over something that is not a collection. Compose files are user
 # input, so every helper here checks types before calling a builtin, and rules iterate through
 # `services` and `list` rather than over raw input.
+#
+# Speed: regorus (a tree-walking interpreter) evaluates a rule that is not a function once per
+# document and keeps its value, and vigie evaluates every rule in one pass, so a rule here is
+# computed once and shared by all rules. A function runs its whole body again on every call, and
+# every call, even of a builtin, costs far more than a lookup. So what rules need to know about
+# services and ports is computed here once, keyed by service name (and item index): `image_names`,
+# `database_services`, `published_ports`, ... Rules look these up rather than calling the
+# functions, which remain for policies of your own (the facts share their helpers, and the tests
+# check them against each other). Other costs that matter, measured:
+# - A reference to a rule (`lib.x`, or a rule of the same package) walks a path of names each
+#   time: in a loop, bind it to a local first (`proxies := lib.reverse_proxy_services`), or write a
+#   small set in place.
+# - Comprehensions build objects and sets several times faster than partial rules
+#   (`x[k] := v if ...`) do.
+# - `is_array(x)` then `some .. in x` stands in for `list(x)`: one call instead of two.
 package vigie.lib.compose
 
 import rego.v1
@@ -11,11 +26,12 @@ import rego.v1
 # --- Iteration -----------------------------------------------------------------------------------
 
 # Every service that is a mapping, by name.
-services[name] := svc if {
-	is_object(input.doc.services)
+services := {name: svc |
 	some name, svc in input.doc.services
 	is_object(svc)
-}
+} if {
+	is_object(input.doc.services)
+} else := {}
 
 # `x` when it is a list, else an empty list: `some i, item in lib.list(svc.ports)`.
 list(x) := x if is_array(x)
@@ -35,32 +51,33 @@ interpolated(path) if {
 
 # The first component of a reference names a registry when it has a dot or a port, or is localhost.
 _is_registry(component) if contains(component, ".")
+else if contains(component, ":")
+else if component == "localhost"
 
-_is_registry(component) if contains(component, ":")
-
-_is_registry(component) if component == "localhost"
-
-_drop_registry(parts) := array.slice(parts, 1, count(parts)) if {
-	count(parts) > 1
-	_is_registry(parts[0])
-} else := parts
-
-# Docker Hub's official images live under `library/`: `library/postgres` is `postgres`.
-_drop_library(parts) := array.slice(parts, 1, count(parts)) if {
-	count(parts) > 1
-	parts[0] == "library"
-} else := parts
+# How many leading components of a reference are not part of the repository: a registry, and
+# Docker Hub's `library/` for official images (`library/postgres` is `postgres`). The repository
+# keeps at least one component.
+_repository_start(components, n) := 2 if {
+	n > 2
+	components[1] == "library"
+	_is_registry(components[0])
+} else := 1 if {
+	n > 1
+	_is_registry(components[0])
+} else := 1 if {
+	n > 1
+	components[0] == "library"
+} else := 0
 
 # The repository path of an image reference, lower case, without registry, tag, digest or
 # `library/`: "ghcr.io/x/postgres:16@sha256:..." is "x/postgres", "postgres:16" is "postgres".
 image_repository(image) := repository if {
 	is_string(image)
-	name := split(lower(trim_space(image)), "@")[0]
-	parts := split(name, "/")
-	last := parts[count(parts) - 1]
-	untagged := array.concat(array.slice(parts, 0, count(parts) - 1), [split(last, ":")[0]])
-	path := _drop_library(_drop_registry(untagged))
-	repository := concat("/", path)
+	components := split(split(lower(trim_space(image)), "@")[0], "/")
+	n := count(components)
+	untagged := split(components[n - 1], ":")[0]
+	path := array.slice(components, _repository_start(components, n), n - 1)
+	repository := concat("/", array.concat(path, [untagged]))
 	repository != ""
 }
 
@@ -68,6 +85,56 @@ image_repository(image) := repository if {
 image_name(image) := name if {
 	parts := split(image_repository(image), "/")
 	name := parts[count(parts) - 1]
+}
+
+# Each service's image reference, when it is a string (an unknown `${IMAGE:?}` is an object).
+images := {name: svc.image |
+	some name, svc in services
+	is_string(svc.image)
+}
+
+# Each service's image name (image_name). The registry and `library/` are never the last
+# component, so it is the last component of the reference without tag and digest: no need to
+# work out the whole repository.
+image_names := {name: last |
+	some name, image in images
+	components := split(split(lower(trim_space(image)), "@")[0], "/")
+	last := split(components[count(components) - 1], ":")[0]
+	last != ""
+}
+
+# The repository (image_repository) of the services whose image name is the last component of one
+# of `database_repositories` or `reverse_proxy_repositories`, the only ones a rule needs (a test
+# keeps the two lists in step).
+_repositories := {name: image_repository(images[name]) |
+	some name, image in image_names
+	image in {"server", "letsencrypt"}
+}
+
+# The tag of each service's image, as written (`LATEST` is not `latest`): what follows the last
+# `:` of the last path component, when there is one and it is not empty (`nginx:` from an unset
+# `${TAG}`). A `:` followed by a `/` is a registry port (`registry.local:5000/app`), not a tag.
+image_tags := {name: tag |
+	some name, image in images
+	parts := split(split(image, "@")[0], ":")
+	n := count(parts)
+	n > 1
+	tag := parts[n - 1]
+	tag != ""
+	not contains(tag, "/")
+}
+
+# The services whose image reference ends with a digest: `@sha256:` or `@sha512:` and hex digits
+# (what the regex `@sha(256|512):[0-9a-fA-F]+$` matches, at a fraction of the cost).
+digest_pinned := {name |
+	some name, image in images
+	contains(image, "@")
+	parts := split(image, "@")
+	digest := parts[count(parts) - 1]
+	substring(digest, 0, 7) in {"sha256:", "sha512:"}
+	hex := substring(digest, 7, -1)
+	hex != ""
+	trim(hex, "0123456789abcdefABCDEF") == ""
 }
 
 # --- Databases -----------------------------------------------------------------------------------
@@ -125,6 +192,14 @@ is_database_port(svc, port) if is_database(svc)
 
 is_database_port(_, port) if port.target in database_ports
 
+# The services that run a database server (is_database).
+database_services := by_name | by_repository if {
+	known_images := database_images
+	known_repositories := database_repositories
+	by_name := {name | some name, image in image_names; image in known_images}
+	by_repository := {name | some name, repository in _repositories; repository in known_repositories}
+}
+
 # --- Reverse proxies and socket proxies ----------------------------------------------------------
 
 reverse_proxy_images := {
@@ -149,6 +224,19 @@ socket_proxy_images := {"docker-socket-proxy", "dockerproxy", "socket-proxy"}
 is_socket_proxy_image(image) if image_name(image) in socket_proxy_images
 
 is_socket_proxy(svc) if is_socket_proxy_image(svc.image)
+
+# The services that are reverse proxies (is_reverse_proxy).
+reverse_proxy_services := by_name | by_repository if {
+	known_images := reverse_proxy_images
+	known_repositories := reverse_proxy_repositories
+	by_name := {name | some name, image in image_names; image in known_images}
+	by_repository := {name | some name, repository in _repositories; repository in known_repositories}
+}
+
+# The services that are socket proxies (is_socket_proxy).
+socket_proxy_services := {name | some name, image in image_names; image in known_images} if {
+	known_images := socket_proxy_images
+}
 
 # --- Host addresses ------------------------------------------------------------------------------
 
@@ -191,13 +279,13 @@ is_private_address(address) if is_vpn(address)
 # ("10000-20000"). An unknown `${VAR:?}` item or an unparsable one is not one.
 is_port(port) if {
 	is_object(port)
-	is_number(port.target)
+	_is_target(port.target)
 }
 
-is_port(port) if {
-	is_object(port)
-	is_string(port.target)
-	regex.match(`^[0-9]+-[0-9]+$`, port.target)
+_is_target(target) if is_number(target)
+else if {
+	is_string(target)
+	regex.match(`^[0-9]+-[0-9]+$`, target)
 }
 
 _all_interfaces := {"", "0.0.0.0", "::", "[::]"}
@@ -205,21 +293,14 @@ _all_interfaces := {"", "0.0.0.0", "::", "[::]"}
 # The port listens on every host interface: `host_ip` absent, empty, `0.0.0.0` or `::`.
 binds_all_interfaces(port) if {
 	is_port(port)
-	not _has_host_ip(port)
+	_binds_all_interfaces(port)
 }
 
-binds_all_interfaces(port) if {
-	is_port(port)
-	port.host_ip == null
-}
-
-binds_all_interfaces(port) if {
-	is_port(port)
+_binds_all_interfaces(port) if object.get(port, "host_ip", null) == null
+else if {
 	is_string(port.host_ip)
 	trim_space(port.host_ip) in _all_interfaces
 }
-
-_has_host_ip(port) if _ = port.host_ip
 
 # The host address a port is bound to, when it is a specific one ("[::1]" is "::1").
 host_address(port) := address if {
@@ -245,13 +326,31 @@ protocol(port) := lower(port.protocol) if {
 } else := "tcp" if is_port(port)
 
 # "8080:80", or "80" for an ephemeral host port, as compose writes it.
-port_text(port) := sprintf("%v:%v", [port.published, port.target]) if {
-	is_port(port)
+port_text(port) := _port_text(port) if is_port(port)
+
+_port_text(port) := sprintf("%v:%v", [port.published, port.target]) if {
 	port.published != null
 	port.published != ""
-} else := sprintf("%v", [port.target]) if is_port(port)
+} else := sprintf("%v", [port.target])
 
 # Where a port listens: "all interfaces" or "192.168.1.10".
 bind_text(port) := "all interfaces" if binds_all_interfaces(port)
 
 else := host_address(port)
+
+# Every item of a service's `ports` that is a port (is_port), by service name and index.
+published_ports := {name: ports |
+	some name, svc in services
+	is_array(svc.ports)
+	ports := {i: port | some i, port in svc.ports; _is_target(port.target)}
+}
+
+# The published ports that listen on every host interface (binds_all_interfaces).
+all_interfaces_ports := {name: {i: port | some i, port in ports; _binds_all_interfaces(port)} |
+	some name, ports in published_ports
+}
+
+# Each published port as compose writes it (port_text).
+port_texts := {name: {i: _port_text(port) | some i, port in ports} |
+	some name, ports in published_ports
+}
