@@ -43,8 +43,7 @@ deny contains finding if {
 
 deny contains finding if {
 	some name, svc in input.doc.services
-	is_object(svc)
-	drops := svc.cap_drop
+	drops := svc.cap_drop # (only a mapping has one)
 	not drops_all(drops)
 	not has_unknown(drops)
 	finding := {

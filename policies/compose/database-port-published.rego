@@ -41,10 +41,12 @@ deny contains finding if {
 
 # A well-known database port published by another service.
 deny contains finding if {
+	databases := lib.database_services # looked up once, not per port
+	known_ports := lib.database_ports
 	some name, ports in lib.published_ports
-	not name in lib.database_services # reported above
+	not name in databases # reported above
 	some i, port in ports
-	port.target in lib.database_ports
+	port.target in known_ports
 	on := _exposed_on(name, i, port)
 	finding := _finding(name, i, on)
 }

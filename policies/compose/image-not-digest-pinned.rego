@@ -27,9 +27,10 @@ import data.vigie.lib.compose as lib
 import rego.v1
 
 deny contains finding if {
+	digest_pinned := lib.digest_pinned # looked up once, not per service
 	some name, tag in lib.image_tags
 	tag != "latest" # compose.image-not-pinned reports that one
-	not name in lib.digest_pinned
+	not name in digest_pinned
 	finding := {
 		"msg": sprintf("service %q uses image %q by tag only, without a digest", [name, lib.images[name]]),
 		"path": ["services", name, "image"],

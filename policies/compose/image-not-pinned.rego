@@ -30,10 +30,12 @@ import rego.v1
 # lib.digest_pinned the services whose reference ends with a digest.
 
 deny contains finding if {
+	digest_pinned := lib.digest_pinned # looked up once, not per service
+	tags := lib.image_tags
 	some name, image in lib.images
 	image != ""
-	not name in lib.digest_pinned
-	not lib.image_tags[name]
+	not name in digest_pinned
+	not tags[name]
 	finding := {
 		"msg": sprintf("service %q uses image %q without a tag", [name, image]),
 		"path": ["services", name, "image"],

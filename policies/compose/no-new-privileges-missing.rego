@@ -33,10 +33,12 @@ package vigie.rules.compose.no_new_privileges_missing
 import rego.v1
 
 deny contains finding if {
+	enabled := _enabled # looked up once, not per service
+	unknown := _unknown
 	some name, svc in input.doc.services
 	is_object(svc)
-	not name in _enabled
-	not name in _unknown
+	not name in enabled
+	not name in unknown
 	finding := {
 		"msg": _message(name),
 		"path": ["services", name, "security_opt"],
@@ -54,18 +56,12 @@ _enabling := {
 }
 
 # The services that set the flag.
-_enabled contains name if {
-	some name, svc in input.doc.services
-	some opt in svc.security_opt
-	opt in _enabling
+_enabled := {name | some name, svc in input.doc.services; some opt in svc.security_opt; opt in options} if {
+	options := _enabling
 }
 
 # An option unknown to the scan (an unset `${VAR:?err}`) could be the flag: stay silent.
-_unknown contains name if {
-	some name, svc in input.doc.services
-	some opt in svc.security_opt
-	is_object(opt)
-}
+_unknown := {name | some name, svc in input.doc.services; some opt in svc.security_opt; is_object(opt)}
 
 # The flag is given a value, so not true: `no-new-privileges:false`, `no-new-privileges=0`, ...
 _message(name) := sprintf("service %q sets no-new-privileges to false", [name]) if {

@@ -33,17 +33,23 @@ import data.vigie.lib.compose as lib
 import rego.v1
 
 deny contains finding if {
+	# Looked up once, not per service or port.
+	proxies := lib.reverse_proxy_services
+	databases := lib.database_services
+	database_ports := lib.database_ports
+	texts := lib.port_texts
+
 	some name, ports in lib.all_interfaces_ports
-	not name in lib.reverse_proxy_services
+	not name in proxies
 
 	# compose.database-port-published reports the ports of databases (lib.is_database_port).
-	not name in lib.database_services
+	not name in databases
 	some i, port in ports
-	not port.target in lib.database_ports
+	not port.target in database_ports
 
 	not _other_protocol(port)
 	finding := {
-		"msg": sprintf("service %q publishes port %s on all interfaces, bypassing any reverse proxy", [name, lib.port_texts[name][i]]),
+		"msg": sprintf("service %q publishes port %s on all interfaces, bypassing any reverse proxy", [name, texts[name][i]]),
 		"path": ["services", name, "ports", i],
 	}
 }

@@ -73,7 +73,7 @@ _tokens(name) := [t | some t in split(name, "_"); t != ""] if {
 _has_secret_word(tokens) if strings.any_suffix_match(tokens, _secret_suffixes)
 else if {
 	count(tokens) > 1
-	abbreviations := _secret_abbreviations # a local is cheaper to look up in a loop than a rule
+	abbreviations := _secret_abbreviations # looked up once, not per token
 	some t in tokens
 	t in abbreviations
 } else if {
