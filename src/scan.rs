@@ -54,9 +54,8 @@ struct UnitResult {
     documents: usize,
 }
 
-/// Scan `paths` with a compiled engine.
-pub fn scan(paths: &[PathBuf], engine: &Engine, settings: &Settings, ctx: &Context) -> Report {
-    let started = Instant::now();
+/// Discover the files below `paths` and group them into the units sources load.
+pub fn plan(paths: &[PathBuf], settings: &Settings, ctx: &Context) -> (Vec<Unit>, Vec<Problem>) {
     let found = discover::discover(paths, &settings.exclude, ctx);
     let mut by_kind: Vec<(Kind, Vec<PathBuf>)> = Vec::new();
     for (kind, path) in found.targets {
@@ -65,10 +64,17 @@ pub fn scan(paths: &[PathBuf], engine: &Engine, settings: &Settings, ctx: &Conte
             None => by_kind.push((kind, vec![path])),
         }
     }
-    let units: Vec<Unit> = by_kind
+    let units = by_kind
         .into_iter()
         .flat_map(|(k, files)| source::units(k, files))
         .collect();
+    (units, found.problems)
+}
+
+/// Scan `paths` with a compiled engine.
+pub fn scan(paths: &[PathBuf], engine: &Engine, settings: &Settings, ctx: &Context) -> Report {
+    let started = Instant::now();
+    let (units, problems) = plan(paths, settings, ctx);
 
     let results: Vec<UnitResult> = units
         .par_iter()
@@ -79,7 +85,7 @@ pub fn scan(paths: &[PathBuf], engine: &Engine, settings: &Settings, ctx: &Conte
         .collect();
 
     let mut report = Report {
-        problems: found.problems,
+        problems,
         rules: engine.rules().to_vec(),
         cwd: ctx.cwd.clone(),
         ..Report::default()

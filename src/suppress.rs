@@ -19,16 +19,25 @@ impl IgnoreComment {
     }
 }
 
-/// Parse the ignore comment in `line`, if any. The comment starts at a `#` that is at the start
-/// of the line or after white space (so a `#` inside a value such as `a#b` does not count).
+/// Parse the ignore comment in `line`, if any. The comment starts at a `#` (YAML, HCL, TOML,
+/// Caddyfile) or `//` (HCL) that is at the start of the line or after white space (so a `#` inside
+/// a value such as `a#b`, or the `//` of a URL, does not count).
 pub fn parse_comment(line: &str) -> Option<IgnoreComment> {
-    let mut search = line;
-    let mut offset = 0;
-    loop {
-        let pos = search.find('#')?;
-        let abs = offset + pos;
+    let mut from = 0;
+    while let Some(pos) = line.get(from..)?.find(['#', '/']) {
+        let abs = from + pos;
+        from = abs + 1;
+        let rest = &line[abs..];
+        let body = if let Some(b) = rest.strip_prefix('#') {
+            b
+        } else if let Some(b) = rest.strip_prefix("//") {
+            from = abs + 2;
+            b
+        } else {
+            continue;
+        };
         let starts_comment = abs == 0 || line[..abs].ends_with([' ', '\t']);
-        let body = search[pos + 1..].trim_start();
+        let body = body.trim_start();
         if starts_comment && body.starts_with(MARKER) {
             let rest = &body[MARKER.len()..];
             let (ids, reason) = match rest.split_once("--") {
@@ -45,9 +54,13 @@ pub fn parse_comment(line: &str) -> Option<IgnoreComment> {
                 .collect();
             return (!rules.is_empty()).then_some(IgnoreComment { rules, reason });
         }
-        offset = abs + 1;
-        search = &line[offset..];
     }
+    None
+}
+
+fn is_comment_line(line: &str) -> bool {
+    let t = line.trim_start();
+    t.starts_with('#') || t.starts_with("//")
 }
 
 /// The ignore comment that applies to a finding: on its line, or alone on the line above.
@@ -59,7 +72,7 @@ fn inline_for(f: &Finding) -> Option<IgnoreComment> {
     }
     if line > 1 {
         let above = file.line_text(line - 1);
-        if above.trim_start().starts_with('#') {
+        if is_comment_line(above) {
             return parse_comment(above).filter(|c| c.covers(&f.rule_id));
         }
     }
@@ -111,5 +124,11 @@ mod tests {
         assert_eq!(parse_comment("image: x#vigie:ignore a.b"), None);
         assert_eq!(parse_comment("image: x # just a note"), None);
         assert_eq!(parse_comment("# vigie:ignore"), None);
+        assert_eq!(
+            parse_comment("  insecure = true // vigie:ignore terraform.provider-tls-insecure")
+                .map(|c| c.rules),
+            Some(vec!["terraform.provider-tls-insecure".to_string()])
+        );
+        assert_eq!(parse_comment("url = \"http://vigie:ignore\""), None);
     }
 }

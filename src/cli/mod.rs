@@ -1,5 +1,6 @@
 //! The command line: one definition per flag (clap derive), one file per subcommand.
 
+mod policy_input;
 mod policy_test;
 mod rules;
 mod scan;
@@ -41,7 +42,7 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Scan files and directories (Docker Compose) against the policies.
+    /// Scan files and directories (Docker Compose, Terraform) against the policies.
     Scan(scan::ScanArgs),
     /// List every rule with its severity and title.
     Rules(rules::RulesArgs),
@@ -56,6 +57,8 @@ enum Command {
 enum PolicyCommand {
     /// Run the Rego unit tests (`test_*` rules) of the built-in policies or of DIR.
     Test(policy_test::TestArgs),
+    /// Print the Rego `input` of every document read from PATH (to write and debug rules).
+    Input(policy_input::InputArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -117,6 +120,7 @@ where
         Command::Rules(args) => rules::list(&args),
         Command::Explain(args) => rules::explain(&args),
         Command::Policy(PolicyCommand::Test(args)) => policy_test::run(&args),
+        Command::Policy(PolicyCommand::Input(args)) => policy_input::run(&args, &cwd),
     }
 }
 

@@ -26,14 +26,16 @@ impl Span {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Kind {
     Compose,
+    Terraform,
 }
 
 impl Kind {
-    pub const ALL: &'static [Kind] = &[Kind::Compose];
+    pub const ALL: &'static [Kind] = &[Kind::Compose, Kind::Terraform];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Kind::Compose => "compose",
+            Kind::Terraform => "terraform",
         }
     }
 
@@ -51,22 +53,54 @@ impl fmt::Display for Kind {
 /// How a resolved value was obtained when it was not written literally where it appears.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Origin {
-    /// Interpolated from a variable (`${NAME}`).
+    /// Interpolated from an environment variable (`${NAME}` in compose).
     Env { name: String },
-    /// A default of an interpolation (`${NAME:-default}`) because the variable was unset.
-    Default,
+    /// A default: of an interpolation (`${NAME:-default}`) because the variable was unset, or of
+    /// a Terraform variable (`name`) that nothing set.
+    Default { name: Option<String> },
+    /// A Terraform variable set outside the module's own files.
+    Var { name: String, set_in: SetIn },
+    /// A Terraform local value.
+    Local { name: String },
+}
+
+/// Where a Terraform variable was given its value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SetIn {
+    /// A tfvars file (its name).
+    File(String),
+    /// A module call, in the calling module's directory.
+    Module(String),
 }
 
 impl Origin {
     pub fn to_json(&self) -> Value {
         let mut m = Map::new();
+        let mut put = |k: &str, v: &str| {
+            m.insert(k.into(), v.into());
+        };
         match self {
             Origin::Env { name } => {
-                m.insert("from".into(), "env".into());
-                m.insert("name".into(), name.clone().into());
+                put("from", "env");
+                put("name", name);
             }
-            Origin::Default => {
-                m.insert("from".into(), "default".into());
+            Origin::Default { name } => {
+                put("from", "default");
+                if let Some(n) = name {
+                    put("name", n);
+                }
+            }
+            Origin::Var { name, set_in } => {
+                put("from", "var");
+                put("name", name);
+                match set_in {
+                    SetIn::File(f) => put("file", f),
+                    SetIn::Module(d) => put("module", d),
+                }
+            }
+            Origin::Local { name } => {
+                put("from", "local");
+                put("name", name);
             }
         }
         Value::Object(m)
@@ -96,9 +130,14 @@ pub struct Document {
 
 impl Document {
     pub fn new(kind: Kind, file: Arc<SourceFile>, doc: Value) -> Self {
+        Self::with_path(kind, file.display.clone(), file, doc)
+    }
+
+    /// A document whose display path is not its main file's (a Terraform module's directory).
+    pub fn with_path(kind: Kind, path: String, file: Arc<SourceFile>, doc: Value) -> Self {
         Self {
             kind,
-            path: file.display.clone(),
+            path,
             file,
             doc,
             origins: Map::new(),

@@ -2,6 +2,7 @@
 //! first, by content second), groups them into units and loads each unit into documents.
 
 pub mod compose;
+pub mod terraform;
 pub mod yaml;
 
 use std::fs;
@@ -54,7 +55,13 @@ pub struct Loaded {
 
 /// Recognise a file by its name alone.
 pub fn classify_by_name(name: &str) -> Option<Kind> {
-    compose::matches_name(name).then_some(Kind::Compose)
+    if compose::matches_name(name) {
+        Some(Kind::Compose)
+    } else if terraform::matches_name(name) {
+        Some(Kind::Terraform)
+    } else {
+        None
+    }
 }
 
 /// Whether a file's name makes it worth sniffing its content.
@@ -75,12 +82,14 @@ pub fn classify_by_content(path: &Path) -> Option<Kind> {
 pub fn units(kind: Kind, files: Vec<PathBuf>) -> Vec<Unit> {
     match kind {
         Kind::Compose => compose::units(files),
+        Kind::Terraform => terraform::units(files),
     }
 }
 
 pub fn load(unit: &Unit, ctx: &Context) -> Loaded {
     match unit.kind {
         Kind::Compose => compose::load(unit, ctx),
+        Kind::Terraform => terraform::load(unit, ctx),
     }
 }
 

@@ -52,7 +52,7 @@ pub fn interpolate(text: &str, env: &Env) -> Result<Resolved, InterpolationError
             let origin = if !st.used_any {
                 None
             } else if st.used_default_only {
-                Some(Origin::Default)
+                Some(Origin::Default { name: None })
             } else {
                 st.first_var.map(|name| Origin::Env { name })
             };
@@ -320,7 +320,7 @@ mod tests {
         assert_eq!(known("nginx:$TAG").0, "nginx:1.25");
         assert_eq!(
             known("${NOPE:-latest}"),
-            ("latest".into(), Some(Origin::Default))
+            ("latest".into(), Some(Origin::Default { name: None }))
         );
         assert_eq!(known("${EMPTY:-x}").0, "x");
         assert_eq!(known("${EMPTY-x}").0, "");

@@ -1,0 +1,65 @@
+//! `vigie policy input`: the Rego `input` of every document vigie reads, for writing rules.
+
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+use rayon::prelude::*;
+use serde_json::Value;
+
+use crate::cli::{report_settings_error, write_stdout, ExitStatus};
+use crate::problem::Level;
+use crate::scan::plan;
+use crate::settings::Settings;
+use crate::source::{self, Context};
+
+#[derive(Debug, Args)]
+pub struct InputArgs {
+    /// Files and directories to read (directories are walked, honouring .gitignore).
+    #[arg(default_value = ".")]
+    paths: Vec<PathBuf>,
+    /// Read settings from FILE instead of ./vigie.toml.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+}
+
+pub fn run(args: &InputArgs, cwd: &Path) -> ExitStatus {
+    let settings = match Settings::discover(args.config.as_deref(), cwd) {
+        Ok(s) => s,
+        Err(e) => {
+            report_settings_error(&e);
+            return ExitStatus::Error;
+        }
+    };
+    let ctx = Context {
+        cwd: cwd.to_path_buf(),
+    };
+    let (units, mut problems) = plan(&args.paths, &settings, &ctx);
+    let loaded: Vec<_> = units.par_iter().map(|u| source::load(u, &ctx)).collect();
+    let mut inputs = Vec::new();
+    for l in loaded {
+        inputs.extend(l.documents.iter().map(crate::document::Document::input));
+        problems.extend(l.problems);
+    }
+    let written = write_stdout(|w| {
+        serde_json::to_writer_pretty(&mut *w, &Value::Array(inputs))?;
+        w.write_all(b"\n")
+    });
+    if let Err(e) = written {
+        eprintln!("error: cannot write: {e}");
+        return ExitStatus::Error;
+    }
+    let mut failed = false;
+    for p in &problems {
+        let at = p
+            .line_col()
+            .map(|lc| format!(":{}:{}", lc.line, lc.column))
+            .unwrap_or_default();
+        eprintln!("{}{at}: {}: {}", p.file, p.level.as_str(), p.message);
+        failed |= p.level == Level::Error;
+    }
+    if failed {
+        ExitStatus::Incomplete
+    } else {
+        ExitStatus::Success
+    }
+}
