@@ -1,5 +1,5 @@
-//! In-process benchmarks: policy compilation, one compose document end to end, and the bundled
-//! example. The whole-process figures (files/s, peak RSS) come from `bench/scan-throughput.sh`.
+//! In-process benchmarks: policy compilation, one compose document and one Terraform module end
+//! to end, and the bundled example. The whole-process figures (files/s, peak RSS) come from `bench/scan-throughput.sh`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::PathBuf;
@@ -31,6 +31,24 @@ fn benches(c: &mut Criterion) {
     let mut worker = engine.clone();
     c.bench_function("evaluate one compose document", |b| {
         b.iter(|| worker.evaluate(&doc))
+    });
+    let tf_unit = Unit {
+        kind: vigie::document::Kind::Terraform,
+        files: ["main.tf", "variables.tf", "terraform.tfvars", "modules/vm/main.tf"]
+            .iter()
+            .map(|f| root.join("examples/homelab/infra").join(f))
+            .collect(),
+    };
+    c.bench_function("load one terraform module tree", |b| {
+        b.iter(|| source::load(&tf_unit, &ctx))
+    });
+    let tf_doc = source::load(&tf_unit, &ctx)
+        .documents
+        .into_iter()
+        .find(|d| d.path.ends_with("infra"))
+        .unwrap();
+    c.bench_function("evaluate one terraform module", |b| {
+        b.iter(|| worker.evaluate(&tf_doc))
     });
     let paths = vec![root.join("examples/homelab")];
     c.bench_function("scan examples/homelab", |b| {

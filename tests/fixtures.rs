@@ -12,18 +12,45 @@ use common::{assert_valid_sarif, repo, sarif_validator, vigie};
 const MARKER: &str = "# vigie-expect:";
 
 fn marked_lines(dir: &Path, rule: &str, out: &mut BTreeSet<(String, u64)>) {
-    for entry in walk(dir) {
-        let text = std::fs::read_to_string(&entry).unwrap_or_default();
-        let rel = entry
-            .strip_prefix(repo())
+    let rel = |p: &Path| {
+        p.strip_prefix(repo())
             .unwrap()
             .to_string_lossy()
-            .replace('\\', "/");
+            .replace('\\', "/")
+    };
+    for entry in walk(dir) {
+        let text = std::fs::read_to_string(&entry).unwrap_or_default();
+        if entry.file_name().is_some_and(|n| n == "expected.txt") {
+            // JSON cannot hold comments: `expected.txt` lists `line rule-id` pairs for the one
+            // JSON file beside it.
+            let parent = entry.parent().unwrap();
+            let json: Vec<_> = walk(parent)
+                .into_iter()
+                .filter(|p| {
+                    p.parent() == Some(parent) && p.extension().is_some_and(|e| e == "json")
+                })
+                .collect();
+            assert_eq!(
+                json.len(),
+                1,
+                "{}: expected.txt needs exactly one JSON file beside it",
+                parent.display()
+            );
+            for line in text.lines().filter(|l| !l.trim().is_empty()) {
+                let (n, id) = line.trim().split_once(' ').unwrap_or_else(|| {
+                    panic!("{}: `line rule-id` expected, got {line:?}", entry.display())
+                });
+                if id.trim() == rule {
+                    out.insert((rel(&json[0]), n.parse().unwrap()));
+                }
+            }
+            continue;
+        }
         for (i, line) in text.lines().enumerate() {
             if let Some(pos) = line.find(MARKER) {
                 let ids = &line[pos + MARKER.len()..];
                 if ids.split([',', ' ']).any(|id| id.trim() == rule) {
-                    out.insert((rel.clone(), i as u64 + 1));
+                    out.insert((rel(&entry), i as u64 + 1));
                 }
             }
         }
