@@ -34,10 +34,15 @@ fn benches(c: &mut Criterion) {
     });
     let tf_unit = Unit {
         kind: vigie::document::Kind::Terraform,
-        files: ["main.tf", "variables.tf", "terraform.tfvars", "modules/vm/main.tf"]
-            .iter()
-            .map(|f| root.join("examples/homelab/infra").join(f))
-            .collect(),
+        files: [
+            "main.tf",
+            "variables.tf",
+            "terraform.tfvars",
+            "modules/vm/main.tf",
+        ]
+        .iter()
+        .map(|f| root.join("examples/homelab/infra").join(f))
+        .collect(),
     };
     c.bench_function("load one terraform module tree", |b| {
         b.iter(|| source::load(&tf_unit, &ctx))
