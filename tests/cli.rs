@@ -373,3 +373,77 @@ fn rules_explain_and_user_policies() {
         broken.stderr
     );
 }
+
+#[test]
+fn terraform_modules_broken_files_and_hcl_comments() {
+    let p = project(&[
+        // One broken file does not hide the findings of the module's other files.
+        ("infra/broken.tf", "resource \"a\" \"b\" {\n  x = \n}\n"),
+        (
+            "infra/main.tf",
+            "provider \"proxmox\" {\n  pm_tls_insecure = true\n}\n\nprovider \"vault\" {\n  # vigie:ignore terraform.provider-tls-insecure -- lab CA not deployed yet\n  skip_tls_verify = true\n}\n\nprovider \"docker\" {\n  host = \"tcp://nas:2375\" // vigie:ignore terraform.provider-tls-insecure\n}\n",
+        ),
+        ("infra/terraform.tfvars", "pm_password = \"hunter2\"\n"),
+        // A `.terraform` folder (downloaded modules) is hidden: never walked.
+        (
+            "infra/.terraform/modules/x/main.tf",
+            "provider \"vault\" {\n  skip_tls_verify = true\n}\n",
+        ),
+    ]);
+    let run = vigie(p.path(), &["scan", "--format", "json", "--fail-on", "none"]);
+    assert_eq!(run.code, 3, "{}", run.stderr);
+    let report = run.json();
+    let errors = report["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0]["file"], "infra/broken.tf");
+    assert_eq!(errors[0]["line"], 2);
+    let got = findings(&report);
+    assert!(got.contains(&(
+        "terraform.provider-tls-insecure".into(),
+        "infra/main.tf".into(),
+        2
+    )));
+    assert!(got.contains(&(
+        "terraform.hardcoded-secret".into(),
+        "infra/terraform.tfvars".into(),
+        1
+    )));
+    assert!(
+        !got.iter()
+            .any(|(id, f, line)| id == "terraform.provider-tls-insecure"
+                && (*line != 2 || f != "infra/main.tf")),
+        "suppressed or hidden findings leaked: {got:?}"
+    );
+    assert!(!run.stdout.contains("hunter2"));
+    let suppressed = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| !f["suppressed"].is_null())
+        .count();
+    assert_eq!(suppressed, 2);
+}
+
+#[test]
+fn policy_input_prints_what_rules_see() {
+    let p = project(&[
+        ("variables.tf", "variable \"port\" {\n  default = 22\n}\n"),
+        (
+            "main.tf",
+            "resource \"hcloud_firewall\" \"fw\" {\n  rule {\n    port = var.port\n    source_ips = [aws_eip.x.public_ip]\n  }\n}\n",
+        ),
+    ]);
+    let run = vigie(p.path(), &["policy", "input", "."]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let inputs = run.json();
+    let doc = &inputs[0];
+    assert_eq!(doc["kind"], "terraform");
+    assert_eq!(doc["path"], ".");
+    let rule = &doc["doc"]["resource"]["hcloud_firewall"]["fw"]["rule"][0];
+    assert_eq!(rule["port"], 22);
+    assert_eq!(rule["source_ips"][0]["unknown"], "aws_eip.x.public_ip");
+    assert_eq!(
+        doc["origins"]["resource/hcloud_firewall/fw/rule/0/port"],
+        serde_json::json!({"from": "default", "name": "port"})
+    );
+}
