@@ -171,6 +171,16 @@ fn every_rule_fires_on_its_positives_and_not_on_its_negatives() {
 }
 
 #[test]
+fn builtin_policies_pass_the_load_checks() {
+    // A run skips these checks for the built-in policies: they are made here.
+    let set = vigie::policy::PolicySet::builtin().unwrap();
+    let config = vigie::settings::Settings::default().config;
+    if let Err(e) = vigie::policy::Engine::compile_checked(&set, &config, |_| true) {
+        panic!("{}: {}", e.file, e.message);
+    }
+}
+
+#[test]
 fn every_rule_has_rego_tests_and_fresh_docs() {
     let root = repo();
     let set = vigie::policy::PolicySet::builtin().unwrap();

@@ -159,3 +159,58 @@ else := to_number(x) if {
 	is_string(x)
 	regex.match(`^[0-9]+$`, x)
 }
+
+# --- Providers -----------------------------------------------------------------------------------
+
+# The provider type a local name stands for: the last part of its `source` in `required_providers`
+# ("telmate/proxmox" and "bpg/proxmox" are both "proxmox", so are "registry.terraform.io/bpg/proxmox"
+# and a local name `pve` with that source), else the local name itself, as Terraform assumes.
+provider_type(name) := type if {
+	sources := {lower(trim_space(req.source)) |
+		some tb in terraform_blocks
+		some rp in nested(tb.body, "required_providers")
+		req := rp.body[name]
+		is_object(req)
+		is_string(req.source)
+	}
+	count(sources) == 1
+	some source in sources
+	parts := split(source, "/")
+	type := parts[count(parts) - 1]
+} else := lower(name) if is_string(name)
+
+# --- URLs ----------------------------------------------------------------------------------------
+
+# The scheme of a URL, lower case ("http" for "HTTP://nas:9000").
+url_scheme(url) := lower(parts[0]) if {
+	is_string(url)
+	parts := split(trim_space(url), "://")
+	count(parts) > 1
+}
+
+# The host of a URL, lower case, without user info, port or brackets ("::1" for "http://[::1]:9000").
+url_host(url) := host if {
+	is_string(url)
+	parts := split(trim_space(url), "://")
+	count(parts) > 1
+	authority := regex.split(`[/?#]`, parts[1])[0]
+	hostport := _last(split(authority, "@"))
+	host := lower(_strip_port(hostport))
+}
+
+_last(list) := list[count(list) - 1]
+
+_strip_port(hostport) := trim_prefix(split(hostport, "]")[0], "[") if startswith(hostport, "[")
+
+else := split(hostport, ":")[0]
+
+# A URL to the machine itself: traffic to it never leaves the host.
+loopback_url(url) if url_host(url) in {"localhost", "::1"}
+
+loopback_url(url) if startswith(url_host(url), "127.")
+
+# A plain-HTTP URL to another machine: what it carries crosses the network in clear text.
+cleartext_url(url) if {
+	url_scheme(url) == "http"
+	not loopback_url(url)
+}

@@ -72,3 +72,38 @@ test_anchor if {
 	lib.anchor(path) == ["resource", "hcloud_firewall", "web", "rule", 0, "source_ips"] with input as {"doc": {}, "origins": {"resource/hcloud_firewall/web/rule/0/source_ips": {"from": "var", "name": "x", "file": "terraform.tfvars"}}}
 	lib.anchor(path) == path with input as {"doc": {}, "origins": {"resource/hcloud_firewall/web/rule/0/source_ips/1": {"from": "local", "name": "x"}}}
 }
+
+test_provider_type if {
+	doc := {"terraform": [{"required_providers": [{"pve": {"source": "bpg/proxmox"}, "vault": {"source": "registry.terraform.io/hashicorp/Vault"}, "aws": "~> 5.0"}]}]}
+	lib.provider_type("pve") == "proxmox" with input as {"doc": doc}
+	lib.provider_type("vault") == "vault" with input as {"doc": doc}
+	lib.provider_type("aws") == "aws" with input as {"doc": doc}
+	lib.provider_type("docker") == "docker" with input as {"doc": doc}
+	lib.provider_type("Docker") == "docker" with input as {"doc": {}}
+
+	# .tf.json: required_providers as one object
+	lib.provider_type("pve") == "proxmox" with input as {"doc": {"terraform": {"required_providers": {"pve": {"source": "telmate/proxmox"}}}}}
+}
+
+test_provider_type_with_conflicting_sources_falls_back_to_the_name if {
+	doc := {"terraform": [
+		{"required_providers": [{"pve": {"source": "bpg/proxmox"}}]},
+		{"required_providers": [{"pve": {"source": "someone/pve"}}]},
+	]}
+	lib.provider_type("pve") == "pve" with input as {"doc": doc}
+}
+
+test_urls if {
+	lib.url_scheme("HTTP://nas:9000") == "http"
+	lib.url_host("http://user:pw@MinIO.lan:9000/bucket?x=1") == "minio.lan"
+	lib.url_host("http://[::1]:9000") == "::1"
+	lib.url_host("https://10.0.0.5") == "10.0.0.5"
+	not lib.url_scheme("minio.lan:9000")
+	not lib.url_host({"unknown": "var.x"})
+	lib.cleartext_url("http://minio.lan:9000")
+	not lib.cleartext_url("https://minio.lan:9000")
+	not lib.cleartext_url("http://localhost:9000")
+	not lib.cleartext_url("http://127.0.0.1:9000")
+	not lib.cleartext_url("http://[::1]:9000")
+	not lib.cleartext_url(42)
+}

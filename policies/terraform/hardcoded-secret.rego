@@ -1,138 +1,368 @@
 # METADATA
-# title: Secret written literally in Terraform
+# title: Secret written literally in Terraform files
 # description: >-
-#   An argument, local value, variable default or tfvars entry whose name says it holds a secret
-#   (a password, token, API key, private key, client secret, `cipassword`,
-#   `pm_api_token_secret`, ...) is given a literal value in a `.tf` or `.tfvars` file. The
-#   secret then lives in the repository and its whole history, in every clone and CI log that
-#   prints the plan, and cannot be rotated without rewriting history. A variable marked
-#   `sensitive` with a literal default is reported too. A value that reaches an argument through a
-#   variable or a local is reported once, where it is written, not at every use. The value itself
-#   is never printed.
+#   A password, API token, key or other credential is written as a literal value in a `.tf` or
+#   `.tfvars` file: a provider login (`pm_password`, `pm_api_token_secret`, `api_token`), a VM's
+#   cloud-init password (`cipassword`), a backend's `secret_key`, a variable's `default`, a
+#   `locals` value, a private key in a heredoc. The files end up in Git, in backups, in shared
+#   snippets and in every clone of the repository, where the credential stays readable long after
+#   it has been changed in the files. A Proxmox root password or API token is the keys to every
+#   VM in the cluster. A value that reaches an argument through a variable or a local is reported
+#   once, where it is written (the tfvars line, the variable's `default`, the local), not where
+#   it is used; values that come from outside the files (environment variables, a secret
+#   manager, a resource attribute) are not reported.
 # related_resources:
 #   - ref: https://developer.hashicorp.com/terraform/language/values/variables#suppressing-values-in-cli-output
 #   - ref: https://developer.hashicorp.com/terraform/language/values/variables#environment-variables
 #   - ref: https://developer.hashicorp.com/terraform/language/state/sensitive-data
+#   - ref: https://registry.terraform.io/providers/Telmate/proxmox/latest/docs
+#   - ref: https://registry.terraform.io/providers/bpg/proxmox/latest/docs
+#   - ref: https://cheatsheetseries.owasp.org/cheatsheets/Secrets_Management_Cheat_Sheet.html
 # custom:
 #   id: terraform.hardcoded-secret
 #   severity: high
-#   secret: true
 #   remediation: |-
-#     Declare a `sensitive` variable without a default and give it its value outside the
-#     repository: the environment (`TF_VAR_pm_password`), an untracked `*.auto.tfvars` listed in
-#     `.gitignore`, or a secret store read by a data source (Vault, SOPS, 1Password, Bitwarden):
+#     Rotate the secret (it has been in the files, and likely in Git history), then take it out
+#     of the files. Declare a sensitive variable without a default and give it a value from the
+#     environment when running Terraform (`TF_VAR_pm_api_token_secret`), from a password
+#     manager's CLI, or from a secret store such as Vault or SOPS:
 #
 #     ```hcl
-#     variable "pm_password" {
+#     variable "pm_api_token_secret" {
 #       type      = string
 #       sensitive = true
 #     }
+#
+#     provider "proxmox" {
+#       pm_api_url          = "https://pve.home.example.com:8006/api2/json"
+#       pm_api_token_id     = "terraform@pve!tf"
+#       pm_api_token_secret = var.pm_api_token_secret
+#     }
 #     ```
 #
-#     Then rotate the secret: it is in the history already.
+#     ```sh
+#     export TF_VAR_pm_api_token_secret="$(pass show homelab/proxmox-token)"
+#     ```
+#
+#     Most providers also read their credentials from their own environment variables
+#     (`PM_API_TOKEN_SECRET`, `PROXMOX_VE_API_TOKEN`, `VAULT_TOKEN`, ...), so the argument can go
+#     away entirely. If a `terraform.tfvars` must hold secrets, keep it out of Git
+#     (`.gitignore`) and readable only by you (`chmod 600`). For VM passwords, prefer SSH keys
+#     (`sshkeys`, `user_account { keys = [...] }`) or a `random_password` resource.
 #   fix: none
+#   secret: true
 package vigie.rules.terraform.hardcoded_secret
 
 import data.vigie.lib.terraform as lib
 import rego.v1
 
-# An argument (at any depth: nested blocks, object attributes, tfvars entries) whose name says
-# secret, with a literal, non-empty string value.
-deny contains finding if {
-	some top in ["resource", "data", "provider", "module", "locals", "terraform", "tfvars", "check"]
-	root := input.doc[top]
-	walk(root, [rel, value])
-	is_string(value)
-	value != ""
-	count(rel) > 0
-	name := rel[count(rel) - 1]
-	is_string(name)
-	path := array.concat([top], rel)
-	_is_secret_name(name, path)
-	lib.literal(path)
-	finding := {
-		"msg": sprintf("%s holds a literal secret", [_describe(path, name)]),
-		"path": path,
-	}
+# --- Names that say "secret" ---------------------------------------------------------------------
+#
+# A name is split into upper-case tokens at anything but letters and digits (`pm_password`:
+# PM, PASSWORD; `auth.rootPassword`: AUTH, ROOTPASSWORD). Matching token ends rather than whole
+# tokens catches `cipassword` and camelCase names, and keeps camelCase qualifiers working:
+# `passwordLength` ends in LENGTH, not in PASSWORD.
+
+# Words that make a name a secret when a token ends with them (pm_password, cipassword, APITOKEN).
+_secret_suffixes := {
+	"PASSWORD", "PASSWD", "PASSPHRASE", "SECRET", "SECRETS", "TOKEN", "APIKEY", "PRIVATEKEY",
+	"ACCESSKEY", "SECRETKEY", "AUTHKEY",
 }
 
-# A variable default: a secret by its name, or because the variable is `sensitive`.
-deny contains finding if {
-	is_object(input.doc.variable)
+# Abbreviations that count only as a whole token of a longer name (ssh_pass, wifi_psk, not PWD).
+_secret_abbreviations := {"PASS", "PWD", "PW", "PSK"}
+
+# `<word>_key` pairs that name a secret key (api_key, private_key, client_key, preshared_key, ...).
+# ssh_key, public_key and sshkeys are public keys, and `key` alone is usually a name or a path.
+_key_kinds := {
+	"ACCESS", "ACCOUNT", "API", "APP", "AUTH", "CLIENT", "CONSUMER", "ENCRYPTION", "HMAC", "JWT",
+	"MASTER", "PRESHARED", "PRIVATE", "SECRET", "SESSION", "SHARED", "SIGNING",
+}
+
+# Whole names of secrets that the words above miss (docker's PEM client key, ...).
+_secret_names := {"KEY_MATERIAL", "KEY_PEM"}
+
+# A last token that says the argument is about a secret, not the secret itself (password_length,
+# token_ttl, secret_name, private_key_path, api_token_id, password_wo_version, ...).
+_qualifiers := {
+	"AGE", "ALG", "ALGORITHM", "ARN", "ATTEMPTS", "AUDIENCE", "AUTHENTICATION", "BACKEND", "BITS",
+	"CHARSET", "CIDRS", "CMD", "COMMAND", "COMPLEXITY", "COST", "COUNT", "DELAY", "DESCRIPTION",
+	"DIR", "DISABLE", "DISABLED", "DURATION", "ENABLE", "ENABLED", "ENDPOINT", "ENGINE", "ENV",
+	"EXPIRATION", "EXPIRES", "EXPIRY", "FILE", "FILENAME", "FORMAT", "HASH", "HASHED", "HEADER",
+	"HINT", "HOST", "ID", "IDS", "INTERVAL", "ISSUER", "ITERATIONS", "KIND", "LABEL", "LEN",
+	"LENGTH", "LIFETIME", "LIMIT", "LOCATION", "MAX", "METHOD", "MIN", "MODE", "MOUNT", "NAME",
+	"NAMES", "NAMESPACE", "PATH", "PERIOD", "POLICIES", "POLICY", "PORT", "PREFIX", "PROMPT",
+	"PROVIDER", "REF", "REFERENCE", "REQUIRED", "RESET", "RETRIES", "ROTATION", "ROUNDS", "SALT",
+	"SCOPE", "SCOPES", "SIZE", "SOURCE", "STRENGTH", "TAG", "TAGS", "TIMEOUT", "TTL", "TYPE", "URI",
+	"URL", "USER", "USERNAME", "USES", "VALIDITY", "VAR", "VERSION",
+}
+
+_tokens(name) := [t | some t in regex.split(`[^A-Z0-9]+`, upper(name)); t != ""]
+
+_has_secret_word(tokens) if strings.any_suffix_match(tokens, _secret_suffixes)
+else if {
+	count(tokens) > 1
+	abbreviations := _secret_abbreviations
+	some t in tokens
+	t in abbreviations
+} else if {
+	some i, t in tokens
+	tokens[i + 1] == "KEY"
+	t in _key_kinds
+} else if concat("_", tokens) in _secret_names
+
+# The name says its value is a secret.
+secret_name(name) if {
+	is_string(name)
+	tokens := _tokens(name)
+	count(tokens) > 0
+	not tokens[count(tokens) - 1] in _qualifiers
+
+	# `existing_secret`, `existingSecretPasswordKey` (Helm charts): the name of a Kubernetes
+	# Secret that holds the value, not the value.
+	not _names_existing(tokens)
+	_has_secret_word(tokens)
+}
+
+_names_existing(tokens) if {
+	some t in tokens
+	startswith(t, "EXISTING")
+}
+
+# --- Values that are secrets ---------------------------------------------------------------------
+
+# A value written out: a non-empty string that is not a flag. Booleans, numbers, null and unknown
+# values (`{"unknown": ...}`: a resource attribute, a variable without a value) never are.
+_secret_value(value) if {
+	is_string(value)
+	trimmed := lower(trim_space(value))
+	trimmed != ""
+	not trimmed in {"true", "false"}
+}
+
+# A PEM private key, whatever the argument is called (`content = <<-EOT -----BEGIN ...`).
+_private_key_text(value) if {
+	is_string(value)
+	contains(value, "-----BEGIN")
+	contains(value, "PRIVATE KEY-----")
+}
+
+# `NAME=value` items of a list (the docker provider's `env`, container args).
+_assignment(item) := [m[1], m[2]] if {
+	is_string(item)
+	m := regex.find_all_string_submatch_n(`^\s*([A-Za-z_][A-Za-z0-9_.]*)\s*=(.*)$`, item, 1)[0]
+}
+
+# A key-like name given a path on disk, not the key (`client_key = "~/.kube/client.key"`).
+_file_reference(name, value) if {
+	tokens := _tokens(name)
+	regex.match(`(KEY|PEM|MATERIAL)$`, tokens[count(tokens) - 1])
+	regex.match(`^(~|\.{1,2})?/[^\s]*$`, trim_space(value))
+}
+
+# Places that are not values: the provider requirements (a provider may be called `onepassword`),
+# and a variable's declaration apart from its `default` (type, description, validation).
+_excluded(path) if {
+	path[0] == "terraform"
+	path[2] == "required_providers"
+}
+
+_excluded(path) if {
+	path[0] == "variable"
+	not path[2] == "default"
+}
+
+# --- Candidates ----------------------------------------------------------------------------------
+
+# Every node of the document, computed once (the `unknown` key inside an unknown value is source
+# text, and no secret name).
+_nodes := [{"path": path, "value": value} |
+	walk(input.doc, [path, value])
+	count(path) > 0
+]
+
+# Each string that holds a secret, where it appears, with `secret` the secret part of the value
+# (the value, or the part after `=` of a `NAME=value` item).
+
+# An argument, object key or tfvars variable whose name says secret.
+_candidates contains {"path": n.path, "value": n.value, "secret": n.value} if {
+	some n in _nodes
+	key := n.path[count(n.path) - 1]
+	is_string(key)
+	_secret_value(n.value)
+	secret_name(key)
+	not _file_reference(key, n.value)
+	not _excluded(n.path)
+}
+
+# A variable's `default`, by the variable's name.
+_candidates contains {"path": ["variable", name, "default"], "value": value, "secret": value} if {
 	some name, variable in input.doc.variable
 	is_object(variable)
-	default_value := variable["default"]
-	is_string(default_value)
-	default_value != ""
-	_secret_variable(name, variable)
-	finding := {
-		"msg": sprintf("variable %q has a literal secret as its default", [name]),
-		"path": ["variable", name, "default"],
-	}
+	value := variable["default"]
+	_secret_value(value)
+	secret_name(name)
 }
 
-_secret_variable(name, _) if _secret_words(name)
+# A `{name, value}` pair whose name says secret: Helm's `set { name = "auth.rootPassword"
+# value = ... }` and `set_sensitive`, a Kubernetes container's `env { name = ... value = ... }`.
+_candidates contains {"path": array.concat(n.path, ["value"]), "value": value, "secret": value} if {
+	some n in _nodes
+	is_object(n.value)
+	value := n.value.value
+	_secret_value(value)
+	secret_name(n.value.name)
+	not _excluded(n.path)
+}
 
-_secret_variable(_, variable) if lib.is_true(variable.sensitive)
+# A `NAME=value` list item whose NAME says secret.
+_candidates contains {"path": n.path, "value": n.value, "secret": assignment[1]} if {
+	some n in _nodes
+	is_number(n.path[count(n.path) - 1])
+	assignment := _assignment(n.value)
+	_secret_value(assignment[1])
+	secret_name(assignment[0])
+	not _excluded(n.path)
+}
 
-# A tfvars entry for a variable declared `sensitive`, whatever its name.
-_is_secret_name(name, path) if {
+# A private key in PEM form, under any name.
+_candidates contains {"path": n.path, "value": n.value, "secret": n.value} if {
+	some n in _nodes
+	_private_key_text(n.value)
+	not _excluded(n.path)
+}
+
+# --- Where the secret is written -----------------------------------------------------------------
+#
+# A value that came from a variable or a local (it has an origin, see docs/terraform-input.md) is
+# followed back to where it is written: the tfvars entry, the variable's `default`, the local,
+# and from a local once more to its variable. It is reported there when that place holds the same
+# string (an origin only names the first variable of a template such as "${var.user}:${var.pw}",
+# so a different string there is not the secret). A value passed by a calling module is written
+# in the caller's files, another document: it is not followed.
+
+# Where the candidate `c` is written: its own path when written there, else the place its origin
+# names (up to two hops: argument -> local -> variable), when that place holds the same string.
+_written(c) := c.path if lib.literal(c.path)
+else := first if {
+	first := _source(c.path)
+	_holds(first, c)
+	lib.literal(first)
+} else := second if {
+	first := _source(c.path)
+	_holds(first, c)
+	second := _source(first)
+	_holds(second, c)
+	lib.literal(second)
+}
+
+# The written place the origin of `path` (or of the nearest parent that has one) names, extended
+# with the rest of `path` below that parent.
+_source(path) := array.concat(base, array.slice(path, n, count(path))) if {
+	is_object(input.origins)
+	ns := [i |
+		some i in numbers.range(1, count(path))
+		_ = input.origins[lib.origin_key(array.slice(path, 0, i))]
+	]
+	count(ns) > 0
+	n := min(ns)
+	base := _origin_base(input.origins[lib.origin_key(array.slice(path, 0, n))])
+}
+
+_origin_base(o) := ["tfvars", o.file, o.name] if {
+	o.from == "var"
+	is_string(o.file)
+	is_string(o.name)
+}
+
+_origin_base(o) := ["variable", o.name, "default"] if {
+	o.from == "default"
+	is_string(o.name)
+}
+
+_origin_base(o) := ["locals", o.name] if {
+	o.from == "local"
+	is_string(o.name)
+}
+
+_holds(path, c) if {
+	value := object.get(input.doc, path, null)
+	is_string(value)
+	value in {c.value, c.secret}
+}
+
+# --- Findings ------------------------------------------------------------------------------------
+
+deny contains finding if {
+	some c in _candidates
+	path := _written(c)
+	finding := {"msg": _message(path), "path": path}
+}
+
+# The message names the place, never the value. It depends on the path alone, so a secret found
+# twice (by its name in terraform.tfvars, and through the argument that uses it) is one finding.
+_message(path) := sprintf("%s holds a literal secret", [place.where]) if {
+	place := _place(path)
+	count(path) == place.depth
+} else := sprintf("entry %q of %s of %s holds a literal secret", [assignment[0], _argument(place, rest), place.where]) if {
+	place := _place(path)
+	rest := array.slice(path, place.depth, count(path) - 1)
+	is_number(path[count(path) - 1])
+	count([s | some s in rest; is_string(s)]) > 0
+	assignment := _assignment(object.get(input.doc, path, null))
+} else := sprintf("the value set for %q in %s holds a literal secret", [parent.name, place.where]) if {
+	place := _place(path)
+	path[count(path) - 1] == "value"
+	parent := object.get(input.doc, array.slice(path, 0, count(path) - 1), null)
+	is_object(parent)
+	secret_name(parent.name)
+} else := sprintf("%s of %s holds a literal secret", [_argument(place, rest), place.where]) if {
+	place := _place(path)
+	rest := array.slice(path, place.depth, count(path))
+	count([s | some s in rest; is_string(s)]) > 0
+} else := sprintf("%s holds a literal secret", [place.where]) if {
+	place := _place(path)
+}
+
+# `argument "password"`, or `argument "password" in connection` for a nested block's argument;
+# `key` inside a value (tfvars, a default, a local).
+_argument(place, rest) := sprintf("%s %q", [place.noun, names[count(names) - 1]]) if {
+	names := [s | some s in rest; is_string(s)]
+	count(names) == 1
+} else := sprintf("%s %q in %s", [place.noun, names[count(names) - 1], concat(".", array.slice(names, 0, count(names) - 1))]) if {
+	names := [s | some s in rest; is_string(s)]
+}
+
+# The block or value that `path` is in: how many segments name it, and what messages call it.
+_place(path) := {"depth": 3, "where": sprintf("provider %q", [path[1]]), "noun": "argument"} if {
+	path[0] == "provider"
+	count(path) >= 3
+} else := {"depth": 3, "where": sprintf("resource %q %q", [path[1], path[2]]), "noun": "argument"} if {
+	path[0] == "resource"
+	count(path) >= 3
+} else := {"depth": 3, "where": sprintf("data %q %q", [path[1], path[2]]), "noun": "argument"} if {
+	path[0] == "data"
+	count(path) >= 3
+} else := {"depth": 2, "where": sprintf("module %q", [path[1]]), "noun": "argument"} if {
+	path[0] == "module"
+	count(path) >= 2
+} else := {"depth": 2, "where": sprintf("output %q", [path[1]]), "noun": "argument"} if {
+	path[0] == "output"
+	count(path) >= 2
+} else := {"depth": 5, "where": sprintf("backend %q", [path[3]]), "noun": "argument"} if {
+	path[0] == "terraform"
+	path[2] == "backend"
+	count(path) >= 5
+} else := {"depth": 2, "where": "the terraform block", "noun": "argument"} if {
+	path[0] == "terraform"
+	count(path) >= 2
+} else := {"depth": 3, "where": sprintf("variable %q set in %s", [path[2], path[1]]), "noun": "key"} if {
 	path[0] == "tfvars"
-	count(path) == 3
-	is_object(input.doc.variable)
-	lib.is_true(input.doc.variable[name].sensitive)
-}
-
-_is_secret_name(name, _) if _secret_words(name)
-
-# Whole words of a name (split at `_` and `-`) that say secret, unless the last word says the
-# value is about the secret rather than the secret itself (`password_length`, `token_ttl`,
-# `pm_api_token_id`, `ssh_private_key_file`, `secret_name`).
-_secret_words(name) if {
-	words := [w | some w in regex.split(`[_-]+`, lower(name)); w != ""]
-	count(words) > 0
-	not words[count(words) - 1] in _not_the_secret
-	_has_secret_word(words)
-}
-
-_has_secret_word(words) if {
-	some w in words
-	w in _secret_word
-}
-
-_has_secret_word(words) if {
-	some i in numbers.range(0, count(words) - 2)
-	[words[i], words[i + 1]] in _secret_pair
-}
-
-_secret_word := {
-	"password", "passwd", "passphrase", "cipassword", "secret", "token", "apikey", "privatekey",
-	"psk", "credentials",
-}
-
-_secret_pair := {
-	["api", "key"], ["private", "key"], ["access", "key"], ["secret", "key"], ["client", "secret"],
-	["auth", "key"], ["encryption", "key"], ["master", "key"], ["shared", "key"], ["preshared", "key"],
-}
-
-_not_the_secret := {
-	"id", "ids", "name", "names", "file", "path", "dir", "length", "len", "ttl", "type", "version",
-	"policy", "policies", "enabled", "enable", "required", "expiry", "expiration", "expires",
-	"rotation", "url", "uri", "endpoint", "arn", "count", "min", "max", "reset", "prompt", "format",
-	"algorithm", "wo", "hash", "user", "username", "ref", "env", "var",
-}
-
-# What holds the secret, for the message.
-_describe(path, name) := sprintf("argument %q of resource %q", [name, concat(".", [path[1], path[2]])]) if path[0] == "resource"
-
-else := sprintf("argument %q of data source %q", [name, concat(".", [path[1], path[2]])]) if path[0] == "data"
-
-else := sprintf("argument %q of provider %q", [name, path[1]]) if path[0] == "provider"
-
-else := sprintf("argument %q of module call %q", [name, path[1]]) if path[0] == "module"
-
-else := sprintf("local value %q", [name]) if path[0] == "locals"
-
-else := sprintf("%q in %s", [name, path[1]]) if path[0] == "tfvars"
-
-else := sprintf("argument %q", [name])
+	count(path) >= 3
+} else := {"depth": 3, "where": sprintf("the default of variable %q", [path[1]]), "noun": "key"} if {
+	path[0] == "variable"
+	path[2] == "default"
+} else := {"depth": 2, "where": sprintf("local value %q", [path[1]]), "noun": "key"} if {
+	path[0] == "locals"
+	count(path) >= 2
+} else := {"depth": 1, "where": sprintf("%v", [path[0]]), "noun": "argument"}

@@ -1,96 +1,147 @@
 # METADATA
 # title: Provider skips TLS certificate verification
 # description: >-
-#   A provider is told not to verify the TLS certificate of the API it drives: the Proxmox
-#   providers' `pm_tls_insecure` (telmate) or `insecure` (bpg), Vault's `skip_tls_verify`,
-#   Kubernetes' and Helm's `insecure`, and the same switch of other providers a homelab uses; or the
-#   Docker provider talks to a `tcp://` daemon without TLS material. Terraform then sends its
-#   credentials — a root API token, a Vault token, a kubeconfig — to whoever answers at that
-#   address: anything on the network path (a compromised router, ARP or DNS spoofing on the LAN)
-#   can impersonate the hypervisor and take the credentials.
+#   A provider is told to accept any TLS certificate from the API it manages (Proxmox's
+#   `pm_tls_insecure` or `insecure`, Vault's `skip_tls_verify`, Kubernetes' `insecure`, ...), or
+#   talks to a Docker daemon over plain TCP without TLS client certificates. Terraform sends the
+#   provider's credentials — a Proxmox root password or API token, a Vault token, a cluster admin
+#   certificate — with every request, so anyone who can sit between the machine running Terraform
+#   and the API (a compromised device on the LAN, ARP or DNS spoofing, a rogue Wi-Fi access point)
+#   can present their own certificate, read those credentials and change what gets deployed. A
+#   Docker daemon on plain TCP is worse: it asks for no credentials at all, and controlling it is
+#   root on the host. Self-signed certificates are the usual reason; trusting that one CA fixes
+#   it without turning verification off for everything.
 # related_resources:
 #   - ref: https://registry.terraform.io/providers/Telmate/proxmox/latest/docs
 #   - ref: https://registry.terraform.io/providers/bpg/proxmox/latest/docs
 #   - ref: https://registry.terraform.io/providers/hashicorp/vault/latest/docs
 #   - ref: https://registry.terraform.io/providers/hashicorp/kubernetes/latest/docs
+#   - ref: https://registry.terraform.io/providers/hashicorp/helm/latest/docs
 #   - ref: https://registry.terraform.io/providers/kreuzwerker/docker/latest/docs
+#   - ref: https://docs.docker.com/engine/security/protect-access/
+#   - ref: https://pve.proxmox.com/wiki/Certificate_Management
 # custom:
 #   id: terraform.provider-tls-insecure
 #   severity: high
 #   remediation: |-
-#     Give the API a certificate the provider can verify — from your own CA (point the provider at
-#     it, e.g. `ca_cert_file` for Vault, `cluster_ca_certificate` for Kubernetes) or from Let's
-#     Encrypt through a DNS challenge — and remove the switch. For Proxmox, upload a certificate
-#     under Datacenter → Certificates or use its ACME support. For a remote Docker daemon, use
-#     `ssh://user@host` or TLS (`cert_path`, or `ca_material`, `cert_material`, `key_material`).
+#     Give the API a certificate the machine running Terraform trusts, then remove the flag.
+#     Proxmox VE can get one from Let's Encrypt itself (Datacenter > ACME; the DNS challenge
+#     works for hosts that are not reachable from the internet), or add the cluster's own CA
+#     (`/etc/pve/pve-root-ca.pem` on a node) to the trust store of the machine running
+#     Terraform. For Vault, Kubernetes and the others, point the provider at the CA
+#     (`ca_cert_file`, `cluster_ca_certificate`, `root_ca_certificate`, ...) instead of
+#     skipping verification:
+#
+#     ```hcl
+#     provider "proxmox" {
+#       endpoint = "https://pve.home.example.com:8006/"
+#       # insecure = true   <- removed: the certificate now verifies
+#     }
+#     ```
+#
+#     For Docker, use `host = "ssh://user@host"` (no open port at all), or protect the TCP
+#     socket with TLS (port 2376, `--tlsverify`) and give the provider `cert_path` or
+#     `ca_material`, `cert_material` and `key_material`.
 #   fix: none
 package vigie.rules.terraform.provider_tls_insecure
 
 import data.vigie.lib.terraform as lib
 import rego.v1
 
-# Provider arguments that turn verification off when true, by provider name.
-_switches := {
+# The provider arguments that turn certificate verification off when true, by provider type
+# (the last part of the provider's source address: telmate/proxmox and bpg/proxmox are both
+# "proxmox"). Names checked against each provider's documentation.
+_insecure_arguments := {
+	# telmate/proxmox calls it pm_tls_insecure, bpg/proxmox calls it insecure.
 	"proxmox": {"pm_tls_insecure", "insecure"},
 	"vault": {"skip_tls_verify"},
 	"kubernetes": {"insecure"},
-	"kubectl": {"insecure"},
 	"keycloak": {"tls_insecure_skip_verify"},
 	"grafana": {"insecure_skip_verify"},
 	"authentik": {"insecure"},
 	"routeros": {"insecure"},
 	"minio": {"minio_insecure"},
-	"nomad": {"skip_verify"},
-	"consul": {"insecure_https"},
 	"unifi": {"allow_insecure"},
+	"netbox": {"allow_insecure_https"},
+	"vsphere": {"allow_unverified_ssl"},
+	"portainer": {"skip_ssl_verify"},
+	"nomad": {"skip_verify"},
+	# hashicorp/aws, often pointed at a self-hosted S3 (MinIO, Garage, Ceph).
+	"aws": {"insecure"},
 }
 
+# A provider's name in messages: `provider "proxmox"`, with its alias when it has one.
+_label(p) := sprintf("provider %q (alias %q)", [p.name, p.body.alias]) if is_string(p.body.alias)
+
+else := sprintf("provider %q", [p.name])
+
+# An argument of the provider block itself. A value from a variable counts as written: the
+# finding points at the argument using it.
 deny contains finding if {
+	table := _insecure_arguments
 	some p in lib.providers
-	some arg in _switches[p.name]
-	lib.is_true(p.body[arg])
+	arguments := table[lib.provider_type(p.name)]
+	some argument in arguments
+	lib.is_true(p.body[argument])
 	finding := {
-		"msg": sprintf("provider %q does not verify the TLS certificate of its API (%s = true)", [p.name, arg]),
-		"path": lib.anchor(array.concat(p.path, [arg])),
+		"msg": sprintf("%s turns off TLS certificate verification (%s = true)", [_label(p), argument]),
+		"path": array.concat(p.path, [argument]),
 	}
 }
 
-# Helm (and the Kubernetes settings of other providers) nest the switch in a `kubernetes` block.
+# helm reaches the cluster through its own `kubernetes` settings: a nested block up to helm 2.x,
+# an object argument (`kubernetes = { ... }`) from 3.0; lib.nested reads both.
 deny contains finding if {
 	some p in lib.providers
-	p.name in {"helm", "kubectl"}
+	lib.provider_type(p.name) == "helm"
 	some k in lib.nested(p.body, "kubernetes")
 	lib.is_true(k.body.insecure)
-	path := array.concat(array.concat(p.path, k.path), ["insecure"])
 	finding := {
-		"msg": sprintf("provider %q does not verify the TLS certificate of the Kubernetes API (kubernetes { insecure = true })", [p.name]),
-		"path": lib.anchor(path),
+		"msg": sprintf("%s turns off TLS certificate verification of the cluster (kubernetes.insecure = true)", [_label(p)]),
+		"path": array.concat(array.concat(p.path, k.path), ["insecure"]),
 	}
 }
 
-# The Docker provider on a TCP daemon without TLS material: the daemon's API (root on that host)
-# is reached in clear text with no authentication.
+# Docker: `tcp://` is TLS only when the provider has client certificates, from `cert_path` (a
+# directory holding ca.pem, cert.pem and key.pem) or from all three `*_material` arguments.
+# Without them the provider speaks plain HTTP to the daemon, which then accepts anyone: port 2375
+# is root on the host for whoever reaches it. `ssh://` and `unix://` are fine, and a `context`
+# overrides `host`. Any of these values being unknown keeps the rule silent.
 deny contains finding if {
 	some p in lib.providers
-	p.name == "docker"
-	host := p.body.host
-	is_string(host)
-	startswith(lower(host), "tcp://")
-	not _docker_tls(p.body)
+	lib.provider_type(p.name) == "docker"
+	lib.url_scheme(p.body.host) in {"tcp", "http"}
+	not _has(p.body, "context")
+	not _has_tls_material(p.body)
 	finding := {
-		"msg": sprintf("provider \"docker\" talks to %s without TLS: the Docker API is reached unencrypted and unauthenticated", [host]),
-		"path": lib.anchor(array.concat(p.path, ["host"])),
+		"msg": sprintf("%s reaches the Docker daemon over plain TCP (%s) without TLS client certificates", [_label(p), _endpoint(p.body.host)]),
+		"path": array.concat(p.path, ["host"]),
 	}
 }
 
-_docker_tls(body) if _set(body.cert_path)
+_has_tls_material(body) if _has(body, "cert_path")
 
-_docker_tls(body) if _set(body.ca_material)
+_has_tls_material(body) if {
+	_has(body, "ca_material")
+	_has(body, "cert_material")
+	_has(body, "key_material")
+}
 
-# A value the scan cannot know may be TLS material: stay silent.
-_set(x) if lib.is_unknown(x)
+# The argument is set: to a non-empty string, or to anything unknown or non-string.
+_has(body, key) if {
+	value := body[key]
+	value != null
+	not _blank(value)
+}
 
-_set(x) if {
-	is_string(x)
-	x != ""
+_blank(value) if {
+	is_string(value)
+	trim_space(value) == ""
+}
+
+# scheme://host[:port], without user info or path, for the message.
+_endpoint(url) := sprintf("%s://%s", [lib.url_scheme(url), hostport]) if {
+	authority := regex.split(`[/?#]`, split(trim_space(url), "://")[1])[0]
+	parts := split(authority, "@")
+	hostport := parts[count(parts) - 1]
 }

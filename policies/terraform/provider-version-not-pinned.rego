@@ -1,19 +1,23 @@
 # METADATA
-# title: Provider without a version constraint
+# title: Provider required without a version constraint
 # description: >-
-#   A `required_providers` entry gives no `version`, so `terraform init` installs whatever release
-#   is newest that day. A provider is code that runs with your cloud and hypervisor credentials: a
-#   new major version can change what a plan does to existing machines, and an unpinned provider
-#   upgrades itself on the next fresh checkout or CI run without anyone deciding it. The dependency
-#   lock file (`.terraform.lock.hcl`) helps only where it is committed and honoured.
+#   A `required_providers` entry gives a `source` but no `version`, so `terraform init` on a new
+#   machine (or `init -upgrade`, or after the lock file is deleted) installs the newest release,
+#   including a new major version with breaking changes. Homelab providers move fast and several
+#   are maintained by one person: a new release of a Proxmox provider can rename arguments, change
+#   defaults or recreate VMs, and a compromised release is installed without anyone choosing to.
+#   A version constraint, together with the committed `.terraform.lock.hcl`, decides when the
+#   provider changes.
 # related_resources:
-#   - ref: https://developer.hashicorp.com/terraform/language/providers/requirements
+#   - ref: https://developer.hashicorp.com/terraform/language/providers/requirements#version-constraints
+#   - ref: https://developer.hashicorp.com/terraform/language/expressions/version-constraints
 #   - ref: https://developer.hashicorp.com/terraform/language/files/dependency-lock
 # custom:
 #   id: terraform.provider-version-not-pinned
 #   severity: low
 #   remediation: |-
-#     Give every provider a version constraint, usually a pessimistic one, and commit
+#     Give every provider a version constraint: an exact version in root modules, or a
+#     pessimistic one that allows only patch or minor updates, and commit
 #     `.terraform.lock.hcl`:
 #
 #     ```hcl
@@ -21,11 +25,14 @@
 #       required_providers {
 #         proxmox = {
 #           source  = "bpg/proxmox"
-#           version = "~> 0.66"
+#           version = "~> 0.66.0"
 #         }
 #       }
 #     }
 #     ```
+#
+#     Reusable child modules usually state only a lower bound (`>= 0.66`) and let the root
+#     module pin.
 #   fix: none
 package vigie.rules.terraform.provider_version_not_pinned
 
@@ -34,20 +41,40 @@ import rego.v1
 
 deny contains finding if {
 	some tb in lib.terraform_blocks
-	some i, rp in lib.blocks(tb.body.required_providers)
-	is_object(rp)
-	some name, req in rp
-	is_object(req)
-	not lib.is_unknown(req)
-	not _has_version(req)
+	some rp in lib.nested(tb.body, "required_providers")
+	some name, requirement in rp.body
+	_unpinned(requirement)
 	finding := {
-		"msg": sprintf("provider %q has no version constraint in required_providers", [name]),
-		"path": array.concat(tb.path, ["required_providers", i, name]),
+		"msg": sprintf("provider %q%s has no version constraint in required_providers", [name, _source(requirement)]),
+		"path": array.concat(array.concat(tb.path, rp.path), [name]),
 	}
 }
 
-_has_version(req) if {
-	v := req.version
-	not v == ""
-	not v == null
+# The object form without `version` (or with an empty one). The legacy string form
+# (`aws = "~> 5.0"`) is itself a version constraint; an unknown value is not judged.
+_unpinned(requirement) if {
+	is_object(requirement)
+	not lib.is_unknown(requirement)
+	not _has_version(requirement)
 }
+
+_unpinned(requirement) if {
+	is_string(requirement)
+	trim_space(requirement) == ""
+}
+
+_has_version(requirement) if {
+	version := requirement.version
+	version != null
+	not _blank(version)
+}
+
+_blank(value) if {
+	is_string(value)
+	trim_space(value) == ""
+}
+
+# ` (telmate/proxmox)` when the entry names its source.
+_source(requirement) := sprintf(" (%s)", [requirement.source]) if is_string(requirement.source)
+
+else := ""

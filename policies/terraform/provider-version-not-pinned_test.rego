@@ -2,35 +2,60 @@ package vigie.rules.terraform.provider_version_not_pinned
 
 import rego.v1
 
-tf(rp) := {"kind": "terraform", "path": "infra", "doc": {"terraform": [{"required_providers": [rp]}]}, "origins": {}}
+_input(terraform) := {"kind": "terraform", "path": "infra", "doc": {"terraform": terraform}, "origins": {}}
 
-test_entry_without_version_is_denied if {
-	findings := deny with input as tf({
-		"proxmox": {"source": "telmate/proxmox"},
-		"hcloud": {"source": "hetznercloud/hcloud", "version": "~> 1.48"},
-	})
-	count(findings) == 1
-	some f in findings
-	f.path == ["terraform", 0, "required_providers", 0, "proxmox"]
-	f.msg == `provider "proxmox" has no version constraint in required_providers`
+_paths(findings) := {f.path | some f in findings}
+
+_msgs(findings) := {f.msg | some f in findings}
+
+test_missing_version_is_denied if {
+	findings := deny with input as _input([{"required_providers": [{"proxmox": {"source": "telmate/proxmox"}}]}])
+	_paths(findings) == {["terraform", 0, "required_providers", 0, "proxmox"]}
+	_msgs(findings) == {`provider "proxmox" (telmate/proxmox) has no version constraint in required_providers`}
 }
 
-test_empty_version_is_denied if {
-	count(deny) == 1 with input as tf({"proxmox": {"source": "bpg/proxmox", "version": ""}})
+test_versions_and_legacy_strings_are_allowed if {
+	count(deny) == 0 with input as _input([{"required_providers": [{
+		"proxmox": {"source": "bpg/proxmox", "version": "~> 0.66.0"},
+		"aws": "~> 5.0",
+		"docker": {"source": "kreuzwerker/docker", "version": "3.0.2", "configuration_aliases": []},
+	}]}])
 }
 
-test_legacy_string_form_is_a_version if {
-	count(deny) == 0 with input as tf({"aws": "~> 5.0"})
+test_empty_null_and_source_less_entries if {
+	findings := deny with input as _input([{"required_providers": [{
+		"a": {"source": "x/a", "version": ""},
+		"b": {"source": "x/b", "version": null},
+		"c": "",
+		"d": {},
+	}]}])
+	_paths(findings) == {
+		["terraform", 0, "required_providers", 0, "a"],
+		["terraform", 0, "required_providers", 0, "b"],
+		["terraform", 0, "required_providers", 0, "c"],
+		["terraform", 0, "required_providers", 0, "d"],
+	}
+	`provider "d" has no version constraint in required_providers` in _msgs(findings)
 }
 
-test_unknown_entry_is_not_guessed if {
-	count(deny) == 0 with input as tf({"aws": {"unknown": "local.req"}})
+test_several_blocks_and_entries if {
+	findings := deny with input as _input([
+		{"required_version": ">= 1.6"},
+		{"required_providers": [
+			{"proxmox": {"source": "telmate/proxmox", "version": "3.0.1-rc4"}},
+			{"vault": {"source": "hashicorp/vault"}},
+		]},
+	])
+	_paths(findings) == {["terraform", 1, "required_providers", 1, "vault"]}
 }
 
-test_version_from_a_variable_counts if {
-	count(deny) == 0 with input as tf({"aws": {"source": "hashicorp/aws", "version": {"unknown": "var.v"}}})
+test_tf_json_single_objects if {
+	findings := deny with input as {"kind": "terraform", "doc": {"terraform": {"required_providers": {"proxmox": {"source": "bpg/proxmox"}}}}, "origins": {}}
+	_paths(findings) == {["terraform", 0, "required_providers", "proxmox"]}
 }
 
-test_no_required_providers_is_allowed if {
-	count(deny) == 0 with input as {"kind": "terraform", "doc": {"terraform": [{}]}, "origins": {}}
+test_unknown_and_odd_shapes_are_skipped if {
+	count(deny) == 0 with input as _input([{"required_providers": [{"x": {"unknown": "var.x"}, "y": 3}]}])
+	count(deny) == 0 with input as _input([{"required_providers": "x"}, "x", null])
+	count(deny) == 0 with input as _input(null)
 }

@@ -1,92 +1,142 @@
 # METADATA
-# title: S3 state backend without encryption or over plain HTTP
+# title: Terraform state stored without encryption or sent over plain HTTP
 # description: >-
-#   Terraform state holds every secret Terraform knows in clear text: provider tokens, generated
-#   passwords, private keys. An `s3` backend without `encrypt = true` leaves the state object
-#   unencrypted at rest in the bucket (on AWS; on MinIO or Garage, whatever the server does by
-#   default), and an endpoint reached over `http://` — common with a MinIO on the NAS — sends the
-#   state and the access keys over the network in clear text, readable by anything on the path.
+#   The state holds, in clear text, every secret Terraform has seen (provider credentials,
+#   generated passwords, private keys). An `s3` backend without `encrypt = true` stores it
+#   unencrypted in the bucket, so anyone who can read the bucket or its disks and backups reads
+#   the secrets; one whose endpoint (`endpoint`, `endpoints = { s3 = ... }`, the STS or IAM
+#   endpoint) is an `http://` URL sends the state and the S3 credentials across the network in
+#   clear text, which is common with a self-hosted MinIO or Garage. An `http` backend (GitLab,
+#   a homemade state server) with an `http://` address, or with `skip_cert_verification = true`,
+#   exposes the state and its username and password the same way. Endpoints on the machine itself
+#   (localhost, 127.0.0.1, ::1) never cross the network and are not reported.
 # related_resources:
 #   - ref: https://developer.hashicorp.com/terraform/language/backend/s3
+#   - ref: https://developer.hashicorp.com/terraform/language/backend/http
 #   - ref: https://developer.hashicorp.com/terraform/language/state/sensitive-data
+#   - ref: https://min.io/docs/minio/linux/operations/network-encryption.html
+#   - ref: https://opentofu.org/docs/language/state/encryption/
 # custom:
 #   id: terraform.state-backend-insecure
 #   severity: medium
 #   remediation: |-
-#     Set `encrypt = true` and reach the endpoint over HTTPS (MinIO and Garage both serve TLS; a
-#     reverse proxy in front of them works too):
+#     Serve the object store over HTTPS (MinIO reads a certificate from `~/.minio/certs`; a
+#     reverse proxy with a certificate works for any of them) and turn on server-side encryption:
 #
 #     ```hcl
-#     backend "s3" {
-#       bucket    = "tfstate"
-#       key       = "homelab/terraform.tfstate"
-#       endpoints = { s3 = "https://minio.example.lan" }
-#       encrypt   = true
+#     terraform {
+#       backend "s3" {
+#         bucket                      = "tfstate"
+#         key                         = "homelab/terraform.tfstate"
+#         region                      = "us-east-1"
+#         endpoints                   = { s3 = "https://s3.home.example.com" }
+#         use_path_style              = true
+#         encrypt                     = true
+#         skip_credentials_validation = true
+#         skip_requesting_account_id  = true
+#       }
 #     }
 #     ```
+#
+#     MinIO encrypts objects only when it has a key management service configured (KES, or
+#     `MINIO_KMS_SECRET_KEY` for a single node); where the store cannot encrypt, use OpenTofu's
+#     client-side state encryption (`terraform { encryption { ... } }`), which this rule accepts
+#     in place of `encrypt`. For an `http` backend, use an `https://` address and trust its CA
+#     instead of `skip_cert_verification`.
 #   fix: none
 package vigie.rules.terraform.state_backend_insecure
 
 import data.vigie.lib.terraform as lib
 import rego.v1
 
-# Every `backend "s3"` block, with its path.
-_backends contains {"body": body, "path": array.concat(tb.path, array.concat(["backend", "s3"], index))} if {
+# Every backend block of the given type, with its path.
+_backends(type) := [{"body": b.body, "path": array.concat(array.concat(tb.path, ["backend"]), b.path), "encryption": _client_side_encryption(tb.body)} |
 	some tb in lib.terraform_blocks
-	is_object(tb.body.backend)
-	s3 := tb.body.backend.s3
-	some index, body in _indexed(s3)
+	some b in lib.nested(tb.body.backend, type)
+]
+
+# OpenTofu encrypts state itself when its `terraform` block has an `encryption` block: the
+# bucket then never sees clear text, with or without `encrypt`.
+_client_side_encryption(body) if count(lib.nested(body, "encryption")) > 0
+
+else := false
+
+# --- s3 ------------------------------------------------------------------------------------------
+
+# `encrypt` missing: the state is stored as written. Points at `backend "s3" {`.
+deny contains finding if {
+	some b in _backends("s3")
+	b.encryption == false
+	not _has_encrypt(b.body)
+	finding := {
+		"msg": `backend "s3" stores the state unencrypted: encrypt = true is missing`,
+		"path": b.path,
+	}
+}
+
+# `encrypt = false`, written out or from a variable.
+deny contains finding if {
+	some b in _backends("s3")
+	b.encryption == false
+	lib.is_false(b.body.encrypt)
+	finding := {
+		"msg": `backend "s3" stores the state unencrypted (encrypt = false)`,
+		"path": array.concat(b.path, ["encrypt"]),
+	}
+}
+
+# Any value counts as set: true is fine, false is reported above, and an unknown value (a
+# variable without a value) keeps the rule silent.
+_has_encrypt(body) if {
 	is_object(body)
+	body.encrypt != null
 }
 
-# A list's items by [i]; a single object (`.tf.json`) by [].
-_indexed(x) := {[i]: b | some i, b in x} if is_array(x)
+# The endpoint arguments of the s3 backend: `endpoint`, `sts_endpoint`, `iam_endpoint`,
+# `dynamodb_endpoint` up to Terraform 1.5, and from 1.6 the `endpoints` object (s3, sts, iam,
+# dynamodb, sso), whose old names remain as deprecated aliases.
+_s3_endpoint_arguments := {"endpoint", "sts_endpoint", "iam_endpoint", "dynamodb_endpoint"}
 
-else := {[]: x} if is_object(x)
-
-else := {}
-
-# `encrypt` missing or false (an unknown value is left alone).
 deny contains finding if {
-	some b in _backends
-	not _encrypted(b.body)
-	not lib.is_unknown(b.body.encrypt)
-	path := _encrypt_path(b)
+	some b in _backends("s3")
+	some argument in _s3_endpoint_arguments
+	lib.cleartext_url(b.body[argument])
 	finding := {
-		"msg": "the s3 state backend does not encrypt the state at rest: `encrypt` is not true",
-		"path": path,
-	}
-}
-
-_encrypted(body) if lib.is_true(body.encrypt)
-
-_encrypt_path(b) := array.concat(b.path, ["encrypt"]) if _ = b.body.encrypt
-
-else := b.path
-
-# An endpoint over plain HTTP: `endpoint` (older releases), or an entry of `endpoints`.
-deny contains finding if {
-	some b in _backends
-	some name in ["endpoint", "sts_endpoint", "iam_endpoint", "dynamodb_endpoint"]
-	_http(b.body[name])
-	finding := {
-		"msg": sprintf("the s3 state backend reaches %s over plain HTTP: state and credentials cross the network unencrypted", [b.body[name]]),
-		"path": array.concat(b.path, [name]),
+		"msg": sprintf(`backend "s3" sends the state and its credentials over plain HTTP (%s is an http:// URL)`, [argument]),
+		"path": array.concat(b.path, [argument]),
 	}
 }
 
 deny contains finding if {
-	some b in _backends
-	is_object(b.body.endpoints)
-	some name, url in b.body.endpoints
-	_http(url)
+	some b in _backends("s3")
+	some endpoints in lib.nested(b.body, "endpoints")
+	some service, url in endpoints.body
+	lib.cleartext_url(url)
 	finding := {
-		"msg": sprintf("the s3 state backend reaches %s over plain HTTP: state and credentials cross the network unencrypted", [url]),
-		"path": array.concat(b.path, ["endpoints", name]),
+		"msg": sprintf(`backend "s3" sends the state and its credentials over plain HTTP (endpoints.%s is an http:// URL)`, [service]),
+		"path": array.concat(array.concat(b.path, endpoints.path), [service]),
 	}
 }
 
-_http(url) if {
-	is_string(url)
-	startswith(lower(url), "http://")
+# --- http ----------------------------------------------------------------------------------------
+
+_http_addresses := {"address", "lock_address", "unlock_address"}
+
+deny contains finding if {
+	some b in _backends("http")
+	some argument in _http_addresses
+	lib.cleartext_url(b.body[argument])
+	finding := {
+		"msg": sprintf(`backend "http" sends the state and its credentials over plain HTTP (%s is an http:// URL)`, [argument]),
+		"path": array.concat(b.path, [argument]),
+	}
+}
+
+deny contains finding if {
+	some b in _backends("http")
+	lib.is_true(b.body.skip_cert_verification)
+	finding := {
+		"msg": `backend "http" turns off TLS certificate verification (skip_cert_verification = true)`,
+		"path": array.concat(b.path, ["skip_cert_verification"]),
+	}
 }
