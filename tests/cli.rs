@@ -447,3 +447,37 @@ fn policy_input_prints_what_rules_see() {
         serde_json::json!({"from": "default", "name": "port"})
     );
 }
+
+#[test]
+fn acl_policies_are_recognised_by_content_and_errors_are_located() {
+    let p = project(&[
+        ("package.json", "{\"name\": \"acls\", \"dependencies\": {}}\n"),
+        (
+            "headscale/policy.json",
+            "{\n  \"acls\": [\n    {\"action\": \"accept\", \"src\": [\"*\"], \"dst\": [\"*:*\"]}\n  ]\n}\n",
+        ),
+        (
+            "broken/acl.hujson",
+            "{\n  \"acls\": [\n    {\"action\": \"accept\" \"src\": [\"*\"]}\n  ]\n}\n",
+        ),
+    ]);
+    let run = vigie(p.path(), &["scan", "--format", "json", "--fail-on", "none"]);
+    let report = run.json();
+    assert_eq!(
+        report["summary"]["documents"], 1,
+        "package.json is not a policy: {report}"
+    );
+    assert_eq!(
+        findings(&report),
+        vec![(
+            "headscale.acl-allow-all".to_string(),
+            "headscale/policy.json".to_string(),
+            3
+        )]
+    );
+    let errors = report["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0]["file"], "broken/acl.hujson");
+    assert_eq!(errors[0]["line"], 3);
+    assert_eq!(run.code, 3);
+}

@@ -27,7 +27,8 @@ fn marked_lines(dir: &Path, rule: &str, out: &mut BTreeSet<(String, u64)>) {
             let json: Vec<_> = walk(parent)
                 .into_iter()
                 .filter(|p| {
-                    p.parent() == Some(parent) && p.extension().is_some_and(|e| e == "json")
+                    p.parent() == Some(parent)
+                        && p.extension().is_some_and(|e| e == "json" || e == "hujson")
                 })
                 .collect();
             assert_eq!(

@@ -2,6 +2,7 @@
 //! first, by content second), groups them into units and loads each unit into documents.
 
 pub mod compose;
+pub mod headscale;
 pub mod terraform;
 pub mod yaml;
 
@@ -59,6 +60,8 @@ pub fn classify_by_name(name: &str) -> Option<Kind> {
         Some(Kind::Compose)
     } else if terraform::matches_name(name) {
         Some(Kind::Terraform)
+    } else if headscale::matches_name(name) {
+        Some(Kind::Headscale)
     } else {
         None
     }
@@ -66,7 +69,7 @@ pub fn classify_by_name(name: &str) -> Option<Kind> {
 
 /// Whether a file's name makes it worth sniffing its content.
 pub fn sniffable(name: &str) -> bool {
-    name.ends_with(".yml") || name.ends_with(".yaml")
+    name.ends_with(".yml") || name.ends_with(".yaml") || name.ends_with(".json")
 }
 
 /// Recognise a file by its content (only the first bytes are read).
@@ -75,7 +78,11 @@ pub fn classify_by_content(path: &Path) -> Option<Kind> {
     let file = fs::File::open(path).ok()?;
     file.take(SNIFF_BYTES as u64).read_to_end(&mut head).ok()?;
     let text = String::from_utf8_lossy(&head);
-    compose::sniff(&text).then_some(Kind::Compose)
+    if path.extension().is_some_and(|e| e == "json") {
+        headscale::sniff(&text).then_some(Kind::Headscale)
+    } else {
+        compose::sniff(&text).then_some(Kind::Compose)
+    }
 }
 
 /// Group the discovered files of one kind into units.
@@ -83,6 +90,7 @@ pub fn units(kind: Kind, files: Vec<PathBuf>) -> Vec<Unit> {
     match kind {
         Kind::Compose => compose::units(files),
         Kind::Terraform => terraform::units(files),
+        Kind::Headscale => headscale::units(files),
     }
 }
 
@@ -90,6 +98,7 @@ pub fn load(unit: &Unit, ctx: &Context) -> Loaded {
     match unit.kind {
         Kind::Compose => compose::load(unit, ctx),
         Kind::Terraform => terraform::load(unit, ctx),
+        Kind::Headscale => headscale::load(unit, ctx),
     }
 }
 

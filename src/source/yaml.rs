@@ -181,7 +181,13 @@ enum Frame {
 
 /// Parse the first YAML document of `file` into a located tree. An empty document is `Null`.
 pub fn parse(file: &Arc<SourceFile>) -> Result<Located, YamlError> {
-    let root = parse_raw(file)?;
+    parse_text(file, &file.text)
+}
+
+/// Parse `text`, a stand-in for `file`'s text with the same characters on each line (comments
+/// blanked out, say), with positions in `file`.
+pub fn parse_text(file: &Arc<SourceFile>, text: &str) -> Result<Located, YamlError> {
+    let root = parse_raw(file, text)?;
     let mut budget = NODE_BUDGET;
     match root {
         Some(node) => build(&node, file, None, &mut budget),
@@ -206,13 +212,13 @@ fn col_u32(c: usize) -> u32 {
     u32::try_from(c).unwrap_or(u32::MAX)
 }
 
-fn parse_raw(file: &Arc<SourceFile>) -> Result<Option<Node>, YamlError> {
+fn parse_raw(file: &Arc<SourceFile>, text: &str) -> Result<Option<Node>, YamlError> {
     let mut anchors: HashMap<usize, Node> = HashMap::new();
     let mut stack: Vec<Frame> = Vec::new();
     let mut root: Option<Node> = None;
     let mut documents = 0usize;
 
-    for item in Parser::new_from_str(&file.text) {
+    for item in Parser::new_from_str(text) {
         let (event, span) = item.map_err(|e| {
             let m = e.marker();
             let at = file.offset_of(line_u32(m.line()), col_u32(m.col()));
