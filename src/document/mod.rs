@@ -27,15 +27,17 @@ impl Span {
 pub enum Kind {
     Compose,
     Terraform,
+    Caddy,
 }
 
 impl Kind {
-    pub const ALL: &'static [Kind] = &[Kind::Compose, Kind::Terraform];
+    pub const ALL: &'static [Kind] = &[Kind::Compose, Kind::Terraform, Kind::Caddy];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Kind::Compose => "compose",
             Kind::Terraform => "terraform",
+            Kind::Caddy => "caddy",
         }
     }
 

@@ -1,6 +1,7 @@
 //! Sources: the only code that knows a file format. A source recognises its files (by name
 //! first, by content second), groups them into units and loads each unit into documents.
 
+pub mod caddy;
 pub mod compose;
 pub mod terraform;
 pub mod yaml;
@@ -59,6 +60,8 @@ pub fn classify_by_name(name: &str) -> Option<Kind> {
         Some(Kind::Compose)
     } else if terraform::matches_name(name) {
         Some(Kind::Terraform)
+    } else if caddy::matches_name(name) {
+        Some(Kind::Caddy)
     } else {
         None
     }
@@ -83,6 +86,7 @@ pub fn units(kind: Kind, files: Vec<PathBuf>) -> Vec<Unit> {
     match kind {
         Kind::Compose => compose::units(files),
         Kind::Terraform => terraform::units(files),
+        Kind::Caddy => caddy::units(files),
     }
 }
 
@@ -90,6 +94,7 @@ pub fn load(unit: &Unit, ctx: &Context) -> Loaded {
     match unit.kind {
         Kind::Compose => compose::load(unit, ctx),
         Kind::Terraform => terraform::load(unit, ctx),
+        Kind::Caddy => caddy::load(unit, ctx),
     }
 }
 
