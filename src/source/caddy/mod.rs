@@ -475,6 +475,77 @@ http://plain.example.com {
     }
 
     #[test]
+    fn never_panics_on_generated_input() {
+        // A small linear congruential generator: deterministic, no dependency.
+        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = move || {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (state >> 33) as usize
+        };
+        const PIECES: &[&str] = &[
+            "a.com",
+            "{",
+            "}",
+            "\"",
+            "`",
+            "\\",
+            "\n",
+            " ",
+            "\t",
+            "#",
+            "<<",
+            "EOF",
+            "@m",
+            "/p*",
+            "*",
+            ":80",
+            ",",
+            "(s)",
+            "import",
+            "s",
+            "{$X}",
+            "{$X:d}",
+            "{args.0}",
+            "{args[:]}",
+            "{args[1]}",
+            "reverse_proxy",
+            "header",
+            "tls",
+            "protocols",
+            "to",
+            "http://",
+            "é",
+            "\r\n",
+            "[::1]",
+            "route",
+            "handle",
+            "forward_auth",
+            "-Server",
+            "transport",
+        ];
+        let dir = tempfile::tempdir().unwrap();
+        let ctx = Context {
+            cwd: dir.path().to_path_buf(),
+        };
+        let env: env::Env = [("X".to_string(), "v w".to_string())].into();
+        for _ in 0..3000 {
+            let len = next() % 60;
+            let text: String = (0..len).map(|_| PIECES[next() % PIECES.len()]).collect();
+            let file = crate::text::SourceFile::new(
+                dir.path().join("Caddyfile"),
+                "Caddyfile".into(),
+                text,
+            );
+            let parsed = parser::parse(&file, &env, &ctx);
+            if let Some(tree) = parsed.file {
+                let _ = doc::build(&tree);
+            }
+        }
+    }
+
+    #[test]
     fn a_broken_caddyfile_does_not_stop_the_others() {
         let (_d, l) = load_files(&[
             ("a/Caddyfile", "a.com {\n\trespond \"oops\n}\n"),
