@@ -483,7 +483,11 @@ fn walk(
         // Auth applies to the handlers of its block: in a `route`, only to those after it
         // (elsewhere Caddy sorts the directives, and auth comes before proxying).
         let mut auth: Vec<&'static str> = inherited.to_vec();
-        let scope = if route { &directives[..i] } else { directives };
+        let scope = if route {
+            directives.get(..i).unwrap_or_default()
+        } else {
+            directives
+        };
         for other in scope {
             if let Some(k) = auth_kind(name_of(other)) {
                 if !auth.contains(&k) {
@@ -612,10 +616,10 @@ fn header_entry(field: &Token, rest: &[Token], sink: &mut Sink, facts: &mut Fact
     let (op, deferred, name) = match &field.val {
         Val::Known(f) => {
             let (op, deferred, n) = match f.chars().next() {
-                Some('+') => ("add", false, &f[1..]),
-                Some('-') => ("delete", true, &f[1..]),
-                Some('?') => ("default", false, &f[1..]),
-                Some('>') => ("set", true, &f[1..]),
+                Some('+') => ("add", false, f.get(1..).unwrap_or_default()),
+                Some('-') => ("delete", true, f.get(1..).unwrap_or_default()),
+                Some('?') => ("default", false, f.get(1..).unwrap_or_default()),
+                Some('>') => ("set", true, f.get(1..).unwrap_or_default()),
                 _ => ("set", false, f.as_str()),
             };
             (op, deferred, Value::String(n.to_string()))
