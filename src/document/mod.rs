@@ -28,16 +28,19 @@ pub enum Kind {
     Compose,
     Terraform,
     Headscale,
+    Caddy,
 }
 
 impl Kind {
-    pub const ALL: &'static [Kind] = &[Kind::Compose, Kind::Terraform, Kind::Headscale];
+    pub const ALL: &'static [Kind] =
+        &[Kind::Compose, Kind::Terraform, Kind::Headscale, Kind::Caddy];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Kind::Compose => "compose",
             Kind::Terraform => "terraform",
             Kind::Headscale => "headscale",
+            Kind::Caddy => "caddy",
         }
     }
 

@@ -1,6 +1,7 @@
 //! Sources: the only code that knows a file format. A source recognises its files (by name
 //! first, by content second), groups them into units and loads each unit into documents.
 
+pub mod caddy;
 pub mod compose;
 pub mod headscale;
 pub mod terraform;
@@ -62,6 +63,8 @@ pub fn classify_by_name(name: &str) -> Option<Kind> {
         Some(Kind::Terraform)
     } else if headscale::matches_name(name) {
         Some(Kind::Headscale)
+    } else if caddy::matches_name(name) {
+        Some(Kind::Caddy)
     } else {
         None
     }
@@ -91,6 +94,7 @@ pub fn units(kind: Kind, files: Vec<PathBuf>) -> Vec<Unit> {
         Kind::Compose => compose::units(files),
         Kind::Terraform => terraform::units(files),
         Kind::Headscale => headscale::units(files),
+        Kind::Caddy => caddy::units(files),
     }
 }
 
@@ -99,6 +103,7 @@ pub fn load(unit: &Unit, ctx: &Context) -> Loaded {
         Kind::Compose => compose::load(unit, ctx),
         Kind::Terraform => terraform::load(unit, ctx),
         Kind::Headscale => headscale::load(unit, ctx),
+        Kind::Caddy => caddy::load(unit, ctx),
     }
 }
 
