@@ -42,7 +42,7 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Scan files and directories (Docker Compose, Terraform, Headscale ACLs) against the policies.
+    /// Scan files and directories (Docker Compose, Terraform, Caddy, Headscale ACLs) against the policies.
     Scan(scan::ScanArgs),
     /// List every rule with its severity and title.
     Rules(rules::RulesArgs),
