@@ -9,7 +9,7 @@ pub mod yaml;
 
 use std::fs;
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
 use crate::document::{Document, Kind};
@@ -105,6 +105,23 @@ pub fn load(unit: &Unit, ctx: &Context) -> Loaded {
         Kind::Headscale => headscale::load(unit, ctx),
         Kind::Caddy => caddy::load(unit, ctx),
     }
+}
+
+/// `dir/./a/../b` as `dir/b`, without touching the file system.
+pub fn normalize_path(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 /// Read a text file for parsing, refusing what is too large, binary or not UTF-8.

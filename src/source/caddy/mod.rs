@@ -9,12 +9,12 @@ mod lexer;
 mod parser;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
 use crate::document::{Document, Kind};
-use crate::source::{read_source, Context, Loaded, Unit};
+use crate::source::{normalize_path, read_source, Context, Loaded, Unit};
 
 /// Whether a file name alone says "Caddyfile": `Caddyfile`, `*.caddyfile`, `Caddyfile.*`
 /// (but not `Caddyfile.json`, Caddy's other configuration format).
@@ -29,23 +29,6 @@ pub fn matches_name(name: &str) -> bool {
         .is_some_and(|ext| !ext.is_empty() && ext != "json")
 }
 
-/// `dir/./a/../b` as `dir/b`, without touching the file system.
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                if !out.pop() {
-                    out.push("..");
-                }
-            }
-            other => out.push(other),
-        }
-    }
-    out
-}
-
 /// One unit per Caddyfile. A Caddyfile that another one of the scan imports is read as part of
 /// that one, not on its own (it is often a fragment: a list of directives, or sites relying on
 /// the importer's snippets).
@@ -55,14 +38,14 @@ pub fn units(mut files: Vec<PathBuf>) -> Vec<Unit> {
     let index: HashMap<PathBuf, usize> = files
         .iter()
         .enumerate()
-        .map(|(i, f)| (normalize(f), i))
+        .map(|(i, f)| (normalize_path(f), i))
         .collect();
     let imports: Vec<Vec<usize>> = files
         .par_iter()
         .map(|f| {
             parser::imported_files(f)
                 .iter()
-                .filter_map(|p| index.get(&normalize(p)).copied())
+                .filter_map(|p| index.get(&normalize_path(p)).copied())
                 .collect()
         })
         .collect();

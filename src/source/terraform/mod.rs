@@ -6,7 +6,7 @@ mod eval;
 mod syntax;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
@@ -15,7 +15,7 @@ use serde_json::{Map, Value};
 
 use crate::document::{Document, Kind, NodePath, Origin, SetIn};
 use crate::problem::{Level, Problem};
-use crate::source::{read_source, Context, Loaded, Unit};
+use crate::source::{normalize_path, read_source, Context, Loaded, Unit};
 use crate::text::SourceFile;
 
 use eval::{Scope, Sink, VarValue};
@@ -43,23 +43,6 @@ fn file_name(path: &Path) -> &str {
         .unwrap_or_default()
 }
 
-/// `dir/./a/../b` as `dir/b`, without touching the file system.
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                if !out.pop() {
-                    out.push("..");
-                }
-            }
-            other => out.push(other),
-        }
-    }
-    out
-}
-
 /// The local module sources (`source = "./x"`) a file names, found by a quick look at its text
 /// (a false match only makes a unit larger).
 fn local_sources(path: &Path) -> Vec<String> {
@@ -83,7 +66,7 @@ fn local_sources(path: &Path) -> Vec<String> {
 pub fn units(files: Vec<PathBuf>) -> Vec<Unit> {
     let mut by_dir: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
     for f in files {
-        let dir = normalize(f.parent().unwrap_or(Path::new("")));
+        let dir = normalize_path(f.parent().unwrap_or(Path::new("")));
         by_dir.entry(dir).or_default().push(f);
     }
     let dirs: Vec<PathBuf> = by_dir.keys().cloned().collect();
@@ -98,7 +81,7 @@ pub fn units(files: Vec<PathBuf>) -> Vec<Unit> {
                     continue;
                 }
                 for src in local_sources(f) {
-                    if let Some(&j) = index.get(&normalize(&dir.join(&src))) {
+                    if let Some(&j) = index.get(&normalize_path(&dir.join(&src))) {
                         out.push((i, j));
                     }
                 }
@@ -153,7 +136,7 @@ fn parse_modules(unit: &Unit, ctx: &Context, problems: &mut Vec<Problem>) -> Vec
     let mut by_dir: BTreeMap<PathBuf, Vec<&PathBuf>> = BTreeMap::new();
     for f in &unit.files {
         by_dir
-            .entry(normalize(f.parent().unwrap_or(Path::new(""))))
+            .entry(normalize_path(f.parent().unwrap_or(Path::new(""))))
             .or_default()
             .push(f);
     }
@@ -280,7 +263,7 @@ fn module_calls(module: &Module) -> impl Iterator<Item = (&str, PathBuf)> {
                 return None;
             };
             (s.starts_with("./") || s.starts_with("../"))
-                .then(|| (name.as_str(), normalize(&module.dir.join(s))))
+                .then(|| (name.as_str(), normalize_path(&module.dir.join(s))))
         })
 }
 
@@ -813,8 +796,11 @@ resource "hcloud_firewall" "web" {
 
     #[test]
     fn normalize_paths() {
-        assert_eq!(normalize(Path::new("a/./b/../c")), PathBuf::from("a/c"));
-        assert_eq!(normalize(Path::new("../x")), PathBuf::from("../x"));
+        assert_eq!(
+            normalize_path(Path::new("a/./b/../c")),
+            PathBuf::from("a/c")
+        );
+        assert_eq!(normalize_path(Path::new("../x")), PathBuf::from("../x"));
     }
 
     #[test]
