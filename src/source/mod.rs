@@ -167,3 +167,31 @@ pub fn read_source(path: &Path, ctx: &Context) -> Result<Arc<SourceFile>, Proble
     })?;
     Ok(SourceFile::new(path.to_path_buf(), display, text))
 }
+
+/// Write `files` (`(relative path, text)` pairs) to a temporary directory, and load the units of
+/// `kind` that the files it recognises by name make up, as a scan would.
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+pub(crate) fn load_written(kind: Kind, files: &[(&str, &str)]) -> (tempfile::TempDir, Loaded) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut paths = Vec::new();
+    for (rel, text) in files {
+        let p = dir.path().join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(&p, text).unwrap();
+        let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        if classify_by_name(name) == Some(kind) {
+            paths.push(p);
+        }
+    }
+    let ctx = Context {
+        cwd: dir.path().to_path_buf(),
+    };
+    let mut loaded = Loaded::default();
+    for unit in units(kind, paths) {
+        let l = load(&unit, &ctx);
+        loaded.documents.extend(l.documents);
+        loaded.problems.extend(l.problems);
+    }
+    (dir, loaded)
+}

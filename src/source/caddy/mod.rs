@@ -139,26 +139,7 @@ mod tests {
     use serde_json::{json, Value};
 
     fn load_files(files: &[(&str, &str)]) -> (tempfile::TempDir, Loaded) {
-        let dir = tempfile::tempdir().unwrap();
-        let mut paths = Vec::new();
-        for (rel, text) in files {
-            let p = dir.path().join(rel);
-            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-            std::fs::write(&p, text).unwrap();
-            if matches_name(p.file_name().unwrap().to_str().unwrap()) {
-                paths.push(p);
-            }
-        }
-        let ctx = Context {
-            cwd: dir.path().to_path_buf(),
-        };
-        let mut loaded = Loaded::default();
-        for unit in units(paths) {
-            let l = load(&unit, &ctx);
-            loaded.documents.extend(l.documents);
-            loaded.problems.extend(l.problems);
-        }
-        (dir, loaded)
+        crate::source::load_written(Kind::Caddy, files)
     }
 
     fn one(files: &[(&str, &str)]) -> (tempfile::TempDir, Document) {

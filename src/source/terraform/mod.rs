@@ -303,20 +303,16 @@ fn build(
 
     // tfvars, as written.
     let empty = Scope::empty();
-    let mut tfvars_doc = Map::new();
-    let mut tfvars: Vec<(&str, HashMap<&str, Value>)> = Vec::new();
+    let mut tfvars = Map::new();
     for (name, body) in &module.tfvars {
         let mut values = Map::new();
-        let mut by_name = HashMap::new();
         for attr in &body.attrs {
             let mut path = vec!["tfvars".to_string(), name.clone(), attr.name.clone()];
             sink.spans.push((path.clone(), attr.span.clone()));
             let v = empty.emit(&attr.value, &mut path, &mut sink);
-            by_name.insert(attr.name.as_str(), v.clone());
             values.insert(attr.name.clone(), v);
         }
-        tfvars_doc.insert(name.clone(), Value::Object(values));
-        tfvars.push((name.as_str(), by_name));
+        tfvars.insert(name.clone(), Value::Object(values));
     }
 
     // Variables: the callers' arguments, else tfvars, else the default.
@@ -403,8 +399,8 @@ fn build(
             *slot = emit_body(&block.body, &block.ident, &scope, &mut full, &mut sink);
         }
     }
-    if !tfvars_doc.is_empty() {
-        doc.insert("tfvars".into(), Value::Object(tfvars_doc));
+    if !tfvars.is_empty() {
+        doc.insert("tfvars".into(), Value::Object(tfvars));
     }
 
     let mut document = Document::with_path(
@@ -474,7 +470,7 @@ fn from_callers(name: &str, passed: &HashMap<String, Vec<(Value, String)>>) -> O
 
 /// The value tfvars files give `name`: Terraform's automatic files in their order, then the
 /// other `*.tfvars` (which one a run uses is the user's choice: when they disagree, unknown).
-fn from_tfvars(name: &str, tfvars: &[(&str, HashMap<&str, Value>)]) -> Option<VarValue> {
+fn from_tfvars(name: &str, tfvars: &Map<String, Value>) -> Option<VarValue> {
     let rank = |file: &str| match file {
         "terraform.tfvars" => 0,
         "terraform.tfvars.json" => 1,
@@ -483,12 +479,12 @@ fn from_tfvars(name: &str, tfvars: &[(&str, HashMap<&str, Value>)]) -> Option<Va
     };
     let mut automatic = None;
     let mut chosen: Vec<(&str, &Value)> = Vec::new();
-    let mut sorted: Vec<_> = tfvars.iter().collect();
+    let mut sorted: Vec<(&str, &Value)> = tfvars.iter().map(|(f, v)| (f.as_str(), v)).collect();
     sorted.sort_by_key(|(f, _)| (rank(f), *f));
     for (file, values) in sorted {
         let Some(v) = values.get(name) else { continue };
         if rank(file) < 3 {
-            automatic = Some((*file, v));
+            automatic = Some((file, v));
         } else {
             chosen.push((file, v));
         }
@@ -544,10 +540,11 @@ fn emit_body(
             continue;
         };
         path.extend(nested.iter().cloned());
-        for n in 1..=nested.len() {
-            let prefix: Vec<String> = path[..depth + n].to_vec();
-            if items.is_empty() {
-                sink.spans.push((prefix, block.header.clone()));
+        if items.is_empty() {
+            // The first block of its type (and labels) stands for all of them.
+            for n in 1..=nested.len() {
+                sink.spans
+                    .push((path[..depth + n].to_vec(), block.header.clone()));
             }
         }
         path.push(items.len().to_string());
@@ -581,24 +578,7 @@ mod tests {
 
     /// Load the modules written to a temporary directory (`(relative path, text)` pairs).
     fn load_files(files: &[(&str, &str)]) -> (tempfile::TempDir, Loaded) {
-        let dir = tempfile::tempdir().unwrap();
-        let mut paths = Vec::new();
-        for (rel, text) in files {
-            let p = dir.path().join(rel);
-            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-            std::fs::write(&p, text).unwrap();
-            paths.push(p);
-        }
-        let ctx = Context {
-            cwd: dir.path().to_path_buf(),
-        };
-        let mut loaded = Loaded::default();
-        for unit in units(paths) {
-            let l = load(&unit, &ctx);
-            loaded.documents.extend(l.documents);
-            loaded.problems.extend(l.problems);
-        }
-        (dir, loaded)
+        crate::source::load_written(Kind::Terraform, files)
     }
 
     fn doc<'a>(loaded: &'a Loaded, path: &str) -> &'a Document {
