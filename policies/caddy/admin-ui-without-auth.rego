@@ -41,7 +41,7 @@ deny contains finding if {
 	count(upstream.auth) == 0
 	some ui in _admin_ui(upstream.dial)
 	finding := {
-		"msg": sprintf("site %s proxies to %s (%s) with no forward_auth or basic_auth in front", [_name(s.site), upstream.dial, ui]),
+		"msg": sprintf("site %s proxies to %s (%s) with no forward_auth or basic_auth in front", [lib.site_name(s.site), upstream.dial, ui]),
 		"path": ["sites", s.index, "upstreams", j],
 	}
 }
@@ -77,7 +77,3 @@ _host(dial) := concat(":", array.slice(parts, 0, count(parts) - 1)) if {
 	parts := split(dial, ":")
 	count(parts) > 1
 } else := dial
-
-_name(site) := site.addresses[0].text if is_string(site.addresses[0].text)
-
-else := "(unnamed)"

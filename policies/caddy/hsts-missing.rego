@@ -40,11 +40,7 @@ deny contains finding if {
 	not lib.redirect_only(s.site)
 	not lib.sets_hsts(s.site)
 	finding := {
-		"msg": sprintf("HTTPS site %s never sets Strict-Transport-Security", [_name(s.site)]),
+		"msg": sprintf("HTTPS site %s never sets Strict-Transport-Security", [lib.site_name(s.site)]),
 		"path": ["sites", s.index],
 	}
 }
-
-_name(site) := site.addresses[0].text if is_string(site.addresses[0].text)
-
-else := "(unnamed)"

@@ -32,11 +32,7 @@ deny contains finding if {
 	is_string(min)
 	lower(min) in {"tls1.0", "tls1.1"}
 	finding := {
-		"msg": sprintf("site %s accepts %s, below TLS 1.2", [_name(s.site), min]),
+		"msg": sprintf("site %s accepts %s, below TLS 1.2", [lib.site_name(s.site), min]),
 		"path": ["sites", s.index, "tls_protocols", "min"],
 	}
 }
-
-_name(site) := site.addresses[0].text if is_string(site.addresses[0].text)
-
-else := "(unnamed)"

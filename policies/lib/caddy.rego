@@ -51,3 +51,8 @@ sets_hsts(site) if {
 	lower(h.name) == "strict-transport-security"
 	h.op in {"set", "add", "default", "replace"}
 }
+
+# A site's name for messages: its first address as written.
+site_name(site) := site.addresses[0].text if is_string(site.addresses[0].text)
+
+else := "(unnamed)"

@@ -152,6 +152,20 @@ else if {
 	lower(x) == "false"
 }
 
+# The argument `key` of `body` is set: not null, not a blank string (an unknown value counts: it
+# may be set).
+has_value(body, key) if {
+	value := body[key]
+	value != null
+	not blank(value)
+}
+
+# A string of white space only.
+blank(value) if {
+	is_string(value)
+	trim_space(value) == ""
+}
+
 # A port number or a string of digits, as a number.
 as_number(x) := x if is_number(x)
 

@@ -107,3 +107,11 @@ test_urls if {
 	not lib.cleartext_url("http://[::1]:9000")
 	not lib.cleartext_url(42)
 }
+
+test_has_value if {
+	lib.has_value({"version": "~> 1.0"}, "version")
+	lib.has_value({"version": {"unknown": "var.v"}}, "version")
+	not lib.has_value({"version": "  "}, "version")
+	not lib.has_value({"version": null}, "version")
+	not lib.has_value({}, "version")
+}

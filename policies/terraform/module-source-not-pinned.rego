@@ -172,20 +172,10 @@ deny contains finding if {
 deny contains finding if {
 	some call in _calls
 	_registry(call.source)
-	not _has_version(call.body)
+	not lib.has_value(call.body, "version")
 	finding := {
 		"msg": sprintf("module %q comes from a registry without a version constraint", [call.name]),
 		"path": ["module", call.name, "version"],
 	}
 }
 
-_has_version(body) if {
-	version := body.version
-	version != null
-	not _blank(version)
-}
-
-_blank(value) if {
-	is_string(value)
-	trim_space(value) == ""
-}

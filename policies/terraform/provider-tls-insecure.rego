@@ -111,7 +111,7 @@ deny contains finding if {
 	some p in lib.providers
 	lib.provider_type(p.name) == "docker"
 	lib.url_scheme(p.body.host) in {"tcp", "http"}
-	not _has(p.body, "context")
+	not lib.has_value(p.body, "context")
 	not _has_tls_material(p.body)
 	finding := {
 		"msg": sprintf("%s reaches the Docker daemon over plain TCP (%s) without TLS client certificates", [_label(p), _endpoint(p.body.host)]),
@@ -119,25 +119,14 @@ deny contains finding if {
 	}
 }
 
-_has_tls_material(body) if _has(body, "cert_path")
+_has_tls_material(body) if lib.has_value(body, "cert_path")
 
 _has_tls_material(body) if {
-	_has(body, "ca_material")
-	_has(body, "cert_material")
-	_has(body, "key_material")
+	lib.has_value(body, "ca_material")
+	lib.has_value(body, "cert_material")
+	lib.has_value(body, "key_material")
 }
 
-# The argument is set: to a non-empty string, or to anything unknown or non-string.
-_has(body, key) if {
-	value := body[key]
-	value != null
-	not _blank(value)
-}
-
-_blank(value) if {
-	is_string(value)
-	trim_space(value) == ""
-}
 
 # scheme://host[:port], without user info or path, for the message.
 _endpoint(url) := sprintf("%s://%s", [lib.url_scheme(url), hostport]) if {

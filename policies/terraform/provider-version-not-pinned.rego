@@ -55,24 +55,10 @@ deny contains finding if {
 _unpinned(requirement) if {
 	is_object(requirement)
 	not lib.is_unknown(requirement)
-	not _has_version(requirement)
+	not lib.has_value(requirement, "version")
 }
 
-_unpinned(requirement) if {
-	is_string(requirement)
-	trim_space(requirement) == ""
-}
-
-_has_version(requirement) if {
-	version := requirement.version
-	version != null
-	not _blank(version)
-}
-
-_blank(value) if {
-	is_string(value)
-	trim_space(value) == ""
-}
+_unpinned(requirement) if lib.blank(requirement)
 
 # ` (telmate/proxmox)` when the entry names its source.
 _source(requirement) := sprintf(" (%s)", [requirement.source]) if is_string(requirement.source)
