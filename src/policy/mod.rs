@@ -234,12 +234,12 @@ impl Engine {
         set: &PolicySet,
         config: &Value,
         enabled: impl Fn(&Rule) -> bool,
-        check_builtin: bool,
+        builtin_policies: bool,
     ) -> Result<Self, PolicyError> {
         let files: Vec<&PolicyFile> = set.files.iter().filter(|f| !f.is_test).collect();
         let mut inner = new_engine(&files, config)?;
-        if check_builtin || files.iter().any(|f| !f.name.starts_with(BUILTIN_PREFIX)) {
-            check_builtins(&inner, check_builtin)?;
+        if builtin_policies || files.iter().any(|f| !f.name.starts_with(BUILTIN_PREFIX)) {
+            check_builtins(&inner, builtin_policies)?;
         }
         let rules: Vec<Arc<Rule>> = set.rules.iter().filter(|r| enabled(r)).cloned().collect();
         // One rule per kind gathers every enabled rule's `deny`: a document is evaluated in one
@@ -261,7 +261,7 @@ impl Engine {
                 })?;
         }
         inner.set_input(regorus::Value::new_object());
-        for rule in rules.iter().filter(|r| check_builtin || !r.builtin) {
+        for rule in rules.iter().filter(|r| builtin_policies || !r.builtin) {
             inner
                 .eval_rule(format!("data.{}.deny", rule.package))
                 .map_err(|e| {
@@ -376,9 +376,9 @@ fn denial(rule: &Arc<Rule>, item: &Value) -> Result<Denial, String> {
 }
 
 /// regorus reports an unknown function only when a call is reached: find every call in the AST
-/// and check it against the builtins and the functions the policies define.
-/// Check that every function the policies call exists (all of them, or only the user's).
-fn check_builtins(engine: &regorus::Engine, check_builtin: bool) -> Result<(), PolicyError> {
+/// and check it against the builtins and the functions the policies define. The calls of the
+/// built-in policy files are checked only with `builtin_policies`.
+fn check_builtins(engine: &regorus::Engine, builtin_policies: bool) -> Result<(), PolicyError> {
     let inspect =
         |e: &dyn std::fmt::Display| PolicyError::new("policies", format!("cannot inspect: {e}"));
     let json = engine.get_ast_as_json().map_err(|e| inspect(&e))?;
@@ -407,7 +407,7 @@ fn check_builtins(engine: &regorus::Engine, check_builtin: bool) -> Result<(), P
             .pointer("/source/file")
             .and_then(Value::as_str)
             .unwrap_or("policies");
-        if !check_builtin && file.starts_with(BUILTIN_PREFIX) {
+        if !builtin_policies && file.starts_with(BUILTIN_PREFIX) {
             continue;
         }
         let contents = m
