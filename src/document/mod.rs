@@ -129,6 +129,10 @@ pub struct Document {
     /// The main file of the document (the one a missing top-level key points at).
     pub file: Arc<SourceFile>,
     pub doc: Value,
+    /// Whether `doc` *is* the Rego input (its top-level keys beside `kind`), as for inputs that
+    /// are not one file's content (a live host, the project view). Node paths then start at the
+    /// input's root.
+    flat: bool,
     origins: Map<String, Value>,
     spans: HashMap<String, Span>,
 }
@@ -145,8 +149,24 @@ impl Document {
             path,
             file,
             doc,
+            flat: false,
             origins: Map::new(),
             spans: HashMap::new(),
+        }
+    }
+
+    /// A document whose object `input` is the whole Rego input, `kind` added
+    /// (`{"kind": "host", "host": {...}, "facts": {...}}`). `file` is where a finding whose
+    /// path has no recorded span points.
+    pub fn flat(
+        kind: Kind,
+        path: String,
+        file: Arc<SourceFile>,
+        input: Map<String, Value>,
+    ) -> Self {
+        Self {
+            flat: true,
+            ..Self::with_path(kind, path, file, Value::Object(input))
         }
     }
 
@@ -181,8 +201,17 @@ impl Document {
         })
     }
 
-    /// The Rego input: `{"kind", "path", "doc", "origins"}`.
+    /// The Rego input: `{"kind", "path", "doc", "origins"}`, or for a flat document its own
+    /// keys and `kind`.
     pub fn input(&self) -> Value {
+        if self.flat {
+            let mut m = Map::new();
+            m.insert("kind".into(), self.kind.as_str().into());
+            if let Value::Object(own) = &self.doc {
+                m.extend(own.iter().map(|(k, v)| (k.clone(), v.clone())));
+            }
+            return Value::Object(m);
+        }
         let mut m = Map::new();
         m.insert("kind".into(), self.kind.as_str().into());
         m.insert("path".into(), self.path.clone().into());
@@ -224,5 +253,29 @@ mod tests {
         let s = d.locate(&p(&["services", "web", "cap_drop"]));
         assert_eq!(s.range, TextRange::new(12, 15));
         assert_eq!(d.value_at(&p(&["services", "web"])), Some(&json!({})));
+    }
+
+    #[test]
+    fn flat_document_is_the_input() {
+        let file = SourceFile::new("f".into(), "ssh://h1/sshd -T".into(), "port 22\n".into());
+        let mut input = Map::new();
+        input.insert("facts".into(), json!({"sshd": {"port": "22"}}));
+        let mut d = Document::flat(Kind::Compose, "h1".into(), file.clone(), input);
+        d.record_span(
+            &p(&["facts", "sshd", "port"]),
+            Span::new(file, TextRange::new(0, 7)),
+        );
+        assert_eq!(
+            d.input(),
+            json!({"kind": "compose", "facts": {"sshd": {"port": "22"}}})
+        );
+        assert_eq!(
+            d.value_at(&p(&["facts", "sshd", "port"])),
+            Some(&json!("22"))
+        );
+        assert_eq!(
+            d.locate(&p(&["facts", "sshd", "port"])).range,
+            TextRange::new(0, 7)
+        );
     }
 }
