@@ -5,7 +5,7 @@
 //! header, and whether it uses forward_auth.
 //!
 //! Caddy is taken from PATH (Debian's `caddy` package is 2.6.2). Without it the test is skipped
-//! with a message, unless `VIGIE_REQUIRE_CADDY` is set, when a missing caddy is a failure.
+//! with a message, unless `VIGIE_REQUIRE_TOOLS` is set, when a missing caddy is a failure.
 //! A fixture may carry `caddy26.conf`, the same configuration in the syntax Caddy 2.6 reads
 //! (no heredocs, `{args.N}` placeholders), adapted instead of the Caddyfile when the installed
 //! Caddy is older than 2.7. A `.env` in a fixture is given to Caddy as its environment.
@@ -300,15 +300,15 @@ fn vigie_input(dir: &Path) -> Value {
 
 #[test]
 fn vigie_reads_caddyfiles_as_caddy_adapt_does() {
-    let required = std::env::var_os("VIGIE_REQUIRE_CADDY").is_some();
+    let required = std::env::var_os("VIGIE_REQUIRE_TOOLS").is_some();
     let Some(version) = caddy_version() else {
         assert!(
             !required,
-            "VIGIE_REQUIRE_CADDY is set but `caddy` is not on PATH (apt-get install caddy)"
+            "VIGIE_REQUIRE_TOOLS is set but `caddy` is not on PATH (apt-get install caddy)"
         );
         eprintln!(
             "SKIPPED caddy_adapt: `caddy` is not on PATH; install it (apt-get install caddy) \
-             or set VIGIE_REQUIRE_CADDY=1 to make this a failure"
+             or set VIGIE_REQUIRE_TOOLS=1 to make this a failure"
         );
         return;
     };
