@@ -64,10 +64,23 @@ pub fn plan(paths: &[PathBuf], settings: &Settings, ctx: &Context) -> (Vec<Unit>
             None => by_kind.push((kind, vec![path])),
         }
     }
-    let units = by_kind
+    // Traefik units also take the compose files that mention Traefik (labels, a Traefik
+    // service's command).
+    let traefik_files = by_kind
+        .iter()
+        .position(|(k, _)| *k == Kind::Traefik)
+        .map(|i| by_kind.remove(i).1)
+        .unwrap_or_default();
+    let mut units: Vec<Unit> = by_kind
         .into_iter()
         .flat_map(|(k, files)| source::units(k, files))
         .collect();
+    let compose: Vec<Unit> = units
+        .iter()
+        .filter(|u| u.kind == Kind::Compose)
+        .cloned()
+        .collect();
+    units.extend(source::traefik::units(traefik_files, &compose));
     (units, found.problems)
 }
 

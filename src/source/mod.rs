@@ -5,6 +5,7 @@ pub mod caddy;
 pub mod compose;
 pub mod headscale;
 pub mod terraform;
+pub mod traefik;
 pub mod yaml;
 
 use std::fs;
@@ -65,6 +66,8 @@ pub fn classify_by_name(name: &str) -> Option<Kind> {
         Some(Kind::Headscale)
     } else if caddy::matches_name(name) {
         Some(Kind::Caddy)
+    } else if traefik::matches_name(name) {
+        Some(Kind::Traefik)
     } else {
         None
     }
@@ -72,7 +75,10 @@ pub fn classify_by_name(name: &str) -> Option<Kind> {
 
 /// Whether a file's name makes it worth sniffing its content.
 pub fn sniffable(name: &str) -> bool {
-    name.ends_with(".yml") || name.ends_with(".yaml") || name.ends_with(".json")
+    name.ends_with(".yml")
+        || name.ends_with(".yaml")
+        || name.ends_with(".json")
+        || name.ends_with(".toml")
 }
 
 /// Recognise a file by its content (only the first bytes are read).
@@ -81,10 +87,11 @@ pub fn classify_by_content(path: &Path) -> Option<Kind> {
     let file = fs::File::open(path).ok()?;
     file.take(SNIFF_BYTES as u64).read_to_end(&mut head).ok()?;
     let text = String::from_utf8_lossy(&head);
-    if path.extension().is_some_and(|e| e == "json") {
-        headscale::sniff(&text).then_some(Kind::Headscale)
-    } else {
-        compose::sniff(&text).then_some(Kind::Compose)
+    match path.extension().and_then(|e| e.to_str()) {
+        Some("json") => headscale::sniff(&text).then_some(Kind::Headscale),
+        Some("toml") => traefik::sniff_toml(&text).then_some(Kind::Traefik),
+        _ if compose::sniff(&text) => Some(Kind::Compose),
+        _ => traefik::sniff_yaml(&text).then_some(Kind::Traefik),
     }
 }
 
@@ -95,6 +102,7 @@ pub fn units(kind: Kind, files: Vec<PathBuf>) -> Vec<Unit> {
         Kind::Terraform => terraform::units(files),
         Kind::Headscale => headscale::units(files),
         Kind::Caddy => caddy::units(files),
+        Kind::Traefik => traefik::units(files, &[]),
     }
 }
 
@@ -104,6 +112,7 @@ pub fn load(unit: &Unit, ctx: &Context) -> Loaded {
         Kind::Terraform => terraform::load(unit, ctx),
         Kind::Headscale => headscale::load(unit, ctx),
         Kind::Caddy => caddy::load(unit, ctx),
+        Kind::Traefik => traefik::load(unit, ctx),
     }
 }
 
