@@ -179,7 +179,12 @@ impl Builder {
         let Some(services) = doc.doc.get("services").and_then(J::as_object) else {
             return;
         };
-        self.note_file(&doc.file, false);
+        let runs = services.values().any(|s| {
+            s.get("image")
+                .and_then(J::as_str)
+                .is_some_and(super::is_traefik_image)
+        });
+        self.note_file(&doc.file, runs);
         let project = project_name(doc);
         for (name, svc) in services {
             let p = |rest: &[&str]| -> Vec<String> {
