@@ -43,6 +43,30 @@ maybe_hsts(router) if {
 	m.type in {"unknown", "plugin"}
 }
 
+# Every TLS entrypoint the router is on applies a middleware setting HSTS (the router may also
+# be on a plain-HTTP entrypoint without it).
+maybe_hsts(router) if {
+	tls_eps := [e | some e in router.on_entrypoints; _tls(input.doc.static.entrypoints[e].http.tls)]
+	count(tls_eps) > 0
+	every e in tls_eps {
+		some m in input.doc.static.entrypoints[e].http.middlewares
+		_hsts_middleware(qualify(m, "file"))
+	}
+}
+
+_hsts_middleware(name) if to_number(input.doc.http.middlewares[name].headers.stsseconds) > 0
+
+_hsts_middleware(name) if not input.doc.http.middlewares[name]
+
+_tls(t) if t == true
+
+_tls(t) if is_object(t)
+
+# `name@provider` unless already qualified.
+qualify(name, provider) := name if contains(name, "@")
+
+else := sprintf("%s@%s", [name, provider])
+
 # The router redirects (to HTTPS) instead of serving.
 redirects(router) if {
 	some m in router.chain

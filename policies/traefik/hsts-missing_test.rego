@@ -30,3 +30,13 @@ test_plain_http_redirects_and_unseen_are_allowed if {
 	count(deny) == 0 with input as traefik(object.union(base, {"chain": [{"name": "r@file", "type": "redirectscheme"}]}), {})
 	count(deny) == 0 with input as traefik(object.union(base, {"chain": [{"name": "x@file", "type": "unknown"}]}), {})
 }
+
+test_hsts_on_every_tls_entrypoint_is_allowed if {
+	doc := {
+		"static": {"entrypoints": {"web": {}, "websecure": {"http": {"tls": {}, "middlewares": ["hsts@file"]}}}},
+		"http": {"routers": {"app@file": {"https": true, "chain": [], "on_entrypoints": ["web", "websecure"]}}, "middlewares": hsts},
+	}
+	count(deny) == 0 with input as {"kind": "traefik", "path": "t.yml", "doc": doc, "origins": {}}
+	doc2 := object.union(doc, {"static": {"entrypoints": {"websecure": {"http": {"middlewares": []}}}}})
+	count(deny) == 1 with input as {"kind": "traefik", "path": "t.yml", "doc": doc2, "origins": {}}
+}

@@ -755,7 +755,18 @@ fn derive_facts(static_: &Node, dynamic: &mut Node) {
             .map(|(n, _)| n.clone())
             .collect();
         if marked.is_empty() {
-            entrypoints.iter().map(|(n, _)| n.clone()).collect()
+            // Every TCP entrypoint but the one Traefik's API gets.
+            entrypoints
+                .iter()
+                .filter(|(n, e)| {
+                    n != "traefik"
+                        && !e
+                            .get("address")
+                            .and_then(Node::text)
+                            .is_some_and(|a| a.ends_with("/udp"))
+                })
+                .map(|(n, _)| n.clone())
+                .collect()
         } else {
             marked
         }
@@ -822,15 +833,14 @@ fn derive_facts(static_: &Node, dynamic: &mut Node) {
             V::Str(s) => s.eq_ignore_ascii_case("true"),
             _ => false,
         });
-        let ep_tls = !eps.is_empty()
-            && eps.iter().all(|e| {
-                e.at(&["http", "tls"]).is_some_and(|t| match &t.value {
-                    V::Bool(b) => *b,
-                    V::Map(_) | V::Null => true,
-                    V::Str(s) => s.eq_ignore_ascii_case("true"),
-                    _ => false,
-                })
-            });
+        let ep_tls = eps.iter().any(|e| {
+            e.at(&["http", "tls"]).is_some_and(|t| match &t.value {
+                V::Bool(b) => *b,
+                V::Map(_) | V::Null => true,
+                V::Str(s) => s.eq_ignore_ascii_case("true"),
+                _ => false,
+            })
+        });
         let https_span = router_tls.map_or(rspan.clone(), |t| t.span.clone());
         facts.push((
             "https",
