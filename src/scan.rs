@@ -151,7 +151,7 @@ fn process_unit(
         UnitResult {
             findings,
             problems,
-            files: unit.files.len(),
+            files: source::own_files(unit),
             documents,
         }
     }));
@@ -172,7 +172,7 @@ fn process_unit(
                 file,
                 format!("internal error while scanning this file (please report it): {what}"),
             )],
-            files: unit.files.len(),
+            files: source::own_files(unit),
             documents: 0,
         }
     })

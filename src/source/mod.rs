@@ -106,6 +106,23 @@ pub fn units(kind: Kind, files: Vec<PathBuf>) -> Vec<Unit> {
     }
 }
 
+/// How many files a unit reads that no other unit reads (a Traefik unit also reads the compose
+/// files that mention Traefik, which their compose units count).
+pub fn own_files(unit: &Unit) -> usize {
+    match unit.kind {
+        Kind::Traefik => unit
+            .files
+            .iter()
+            .filter(|f| {
+                !f.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(compose::matches_name)
+            })
+            .count(),
+        _ => unit.files.len(),
+    }
+}
+
 pub fn load(unit: &Unit, ctx: &Context) -> Loaded {
     match unit.kind {
         Kind::Compose => compose::load(unit, ctx),
