@@ -452,3 +452,346 @@ fn vigie_reads_the_file_provider_as_traefik_does() {
     let errors: Vec<String> = cases.iter().flat_map(|c| check_case(&traefik, c)).collect();
     assert!(errors.is_empty(), "{}", errors.join("\n"));
 }
+
+/// A private Docker daemon (as in `docs`' test infrastructure: no iptables, no bridge), its
+/// containers removed and the daemon stopped however the test ends.
+struct Dockerd {
+    child: Child,
+    host: String,
+    containers: Vec<String>,
+}
+
+impl Dockerd {
+    fn docker(&self, args: &[&str]) -> std::process::Output {
+        Command::new("docker")
+            .args(args)
+            .env("DOCKER_HOST", &self.host)
+            .output()
+            .expect("docker runs")
+    }
+}
+
+impl Drop for Dockerd {
+    fn drop(&mut self) {
+        if !self.containers.is_empty() {
+            let mut args = vec!["rm", "-f"];
+            args.extend(self.containers.iter().map(String::as_str));
+            let _ = self.docker(&args);
+        }
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let deadline = Instant::now() + Duration::from_secs(15);
+        while Instant::now() < deadline {
+            if matches!(self.child.try_wait(), Ok(Some(_))) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn have(cmd: &str) -> bool {
+    Command::new("sh")
+        .args(["-c", &format!("command -v {cmd}")])
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// Traefik's Docker provider reading the labels of `tests/data/traefik-labels/compose.yaml`
+/// from real containers (run with `--network host`: Traefik ignores a container without an IP
+/// address, which `--network none` gives), against vigie's reading of the same compose file.
+#[test]
+fn vigie_reads_docker_labels_as_traefik_does() {
+    let required = std::env::var_os("VIGIE_REQUIRE_TOOLS").is_some();
+    let traefik = std::env::var_os("VIGIE_TRAEFIK")
+        .map(PathBuf::from)
+        .filter(|p| p.is_file());
+    let root = Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| o.stdout.starts_with(b"0"));
+    let missing: Vec<&str> = [
+        ("VIGIE_TRAEFIK", traefik.is_some()),
+        ("root", root),
+        ("dockerd", have("dockerd")),
+        ("docker", have("docker")),
+        ("busybox", Path::new("/bin/busybox").is_file()),
+    ]
+    .into_iter()
+    .filter(|(_, ok)| !ok)
+    .map(|(what, _)| what)
+    .collect();
+    if !missing.is_empty() {
+        assert!(
+            !required,
+            "VIGIE_REQUIRE_TOOLS is set but {missing:?} is missing (bash .ci/test.sh installs \
+             docker.io, busybox-static and Traefik, and runs as root)"
+        );
+        eprintln!("SKIPPED traefik labels oracle: {missing:?} missing");
+        return;
+    }
+    let traefik = traefik.unwrap();
+    let data = repo().join("tests/data/traefik-labels");
+    let compose = {
+        let run = vigie(&data, &["policy", "input", "compose.yaml"]);
+        let all = run.json();
+        all.as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["kind"] == "compose")
+            .unwrap()["doc"]
+            .clone()
+    };
+    let doc = traefik_doc(&data);
+
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let host = format!("unix://{}/docker.sock", d.display());
+    let log = std::fs::File::create(d.join("dockerd.log")).unwrap();
+    let child = Command::new("dockerd")
+        .arg(format!("--host={host}"))
+        .arg(format!("--data-root={}/data", d.display()))
+        .arg(format!("--exec-root={}/exec", d.display()))
+        .arg(format!("--pidfile={}/docker.pid", d.display()))
+        .args([
+            "--iptables=false",
+            "--ip6tables=false",
+            "--ip-forward=false",
+            "--bridge=none",
+        ])
+        .stdin(Stdio::null())
+        .stdout(log.try_clone().unwrap())
+        .stderr(log)
+        .spawn()
+        .expect("dockerd starts");
+    let mut dockerd = Dockerd {
+        child,
+        host: host.clone(),
+        containers: Vec::new(),
+    };
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !dockerd.docker(&["version"]).status.success() {
+        assert!(
+            Instant::now() < deadline,
+            "dockerd did not answer within 30 s: {}",
+            std::fs::read_to_string(d.join("dockerd.log")).unwrap_or_default()
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let rootfs = d.join("rootfs/bin");
+    std::fs::create_dir_all(&rootfs).unwrap();
+    std::fs::copy("/bin/busybox", rootfs.join("busybox")).unwrap();
+    std::os::unix::fs::symlink("busybox", rootfs.join("sleep")).unwrap();
+    let import = Command::new("sh")
+        .args([
+            "-c",
+            &format!(
+                "tar -C '{}/rootfs' -c . | docker import - local/busybox:1",
+                d.display()
+            ),
+        ])
+        .env("DOCKER_HOST", &host)
+        .output()
+        .unwrap();
+    assert!(import.status.success(), "{import:?}");
+
+    let project = compose["name"].as_str().unwrap();
+    for (svc, def) in compose["services"].as_object().unwrap() {
+        let name = format!("vigie-oracle-{}-{svc}", std::process::id());
+        let mut args: Vec<String> = vec![
+            "create".into(),
+            "--name".into(),
+            name.clone(),
+            "--network".into(),
+            "host".into(),
+            "--label".into(),
+            format!("com.docker.compose.project={project}"),
+            "--label".into(),
+            format!("com.docker.compose.service={svc}"),
+        ];
+        for (k, v) in def["labels"].as_object().unwrap() {
+            args.push("--label".into());
+            args.push(format!("{k}={}", v.as_str().unwrap()));
+        }
+        args.extend(["local/busybox:1".into(), "sleep".into(), "600".into()]);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = dockerd.docker(&args);
+        assert!(out.status.success(), "docker create: {out:?}");
+        dockerd.containers.push(name.clone());
+        let out = dockerd.docker(&["start", &name]);
+        assert!(out.status.success(), "docker start: {out:?}");
+    }
+
+    let (api, web, websecure) = (free_port(), free_port(), free_port());
+    let tlog = std::fs::File::create(d.join("traefik.log")).unwrap();
+    let child = Command::new(&traefik)
+        .args([
+            "--global.checkNewVersion=false",
+            "--global.sendAnonymousUsage=false",
+            "--api.insecure=true",
+            &format!("--entrypoints.traefik.address=127.0.0.1:{api}"),
+            &format!("--entrypoints.web.address=127.0.0.1:{web}"),
+            &format!("--entrypoints.websecure.address=127.0.0.1:{websecure}"),
+            &format!("--providers.docker.endpoint={host}"),
+            "--log.level=DEBUG",
+        ])
+        .stdin(Stdio::null())
+        .stdout(tlog.try_clone().unwrap())
+        .stderr(tlog)
+        .spawn()
+        .expect("traefik starts");
+    let _traefik = Running(child);
+
+    let ours = doc["http"]["routers"]
+        .as_object()
+        .cloned()
+        .unwrap_or_default();
+    let our_names: BTreeSet<String> = ours
+        .keys()
+        .filter(|k| k.ends_with("@docker"))
+        .cloned()
+        .collect();
+    assert!(our_names.len() >= 4, "{our_names:?}");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let raw: Value = loop {
+        let v = get(api, "/api/rawdata").and_then(|b| serde_json::from_str::<Value>(&b).ok());
+        if let Some(v) = v {
+            let n = v["routers"]
+                .as_object()
+                .map_or(0, |r| r.keys().filter(|k| k.ends_with("@docker")).count());
+            if n >= our_names.len() {
+                break v;
+            }
+        }
+        if Instant::now() >= deadline {
+            panic!(
+                "Traefik did not build {} Docker routers within 30 s; log:\n{}",
+                our_names.len(),
+                std::fs::read_to_string(d.join("traefik.log")).unwrap_or_default()
+            );
+        }
+        std::thread::sleep(Duration::from_millis(250));
+    };
+
+    let mut errors = Vec::new();
+    let mut expect = |what: String, theirs: Value, ours: Value| {
+        if theirs != ours {
+            errors.push(format!("{what}: traefik {theirs}, vigie {ours}"));
+        }
+    };
+    let q = |name: &str| {
+        if name.contains('@') {
+            name.to_string()
+        } else {
+            format!("{name}@docker")
+        }
+    };
+    let theirs: BTreeMap<String, Value> = raw["routers"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(k, _)| k.ends_with("@docker"))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    eprintln!(
+        "Docker routers compared: {:?}",
+        theirs.keys().collect::<Vec<_>>()
+    );
+    expect(
+        "routers".into(),
+        serde_json::json!(theirs.keys().collect::<Vec<_>>()),
+        serde_json::json!(our_names),
+    );
+    for (name, r) in &theirs {
+        let Some(o) = ours.get(name) else { continue };
+        if o["rule"].is_string() {
+            expect(format!("{name} rule"), r["rule"].clone(), o["rule"].clone());
+        }
+        expect(
+            format!("{name} service"),
+            Value::String(q(r["service"].as_str().unwrap_or_default())),
+            Value::String(q(o["service"].as_str().unwrap_or_default())),
+        );
+        let mws = |v: &Value| -> Vec<String> { strings(v).iter().map(|m| q(m)).collect() };
+        expect(
+            format!("{name} middlewares"),
+            serde_json::json!(mws(&r["middlewares"])),
+            serde_json::json!(mws(&o["middlewares"])),
+        );
+        expect(
+            format!("{name} tls"),
+            Value::Bool(r.get("tls").is_some()),
+            Value::Bool(o.get("tls").is_some()),
+        );
+        if o.get("entrypoints").is_some() {
+            expect(
+                format!("{name} entrypoints"),
+                r["entryPoints"].clone(),
+                o["entrypoints"].clone(),
+            );
+        }
+    }
+    let ours = doc["http"]["middlewares"]
+        .as_object()
+        .cloned()
+        .unwrap_or_default();
+    for (name, m) in raw["middlewares"].as_object().unwrap() {
+        if !name.ends_with("@docker") {
+            continue;
+        }
+        let o = ours.get(name).cloned().unwrap_or(Value::Null);
+        expect(
+            format!("middleware {name} type"),
+            Value::String(middleware_type(m)),
+            o["type"].clone(),
+        );
+        if let Some(c) = m.get("chain") {
+            expect(
+                format!("middleware {name} chain"),
+                serde_json::json!(strings(&c["middlewares"])
+                    .iter()
+                    .map(|x| q(x))
+                    .collect::<Vec<_>>()),
+                serde_json::json!(strings(&o["chain"]["middlewares"])
+                    .iter()
+                    .map(|x| q(x))
+                    .collect::<Vec<_>>()),
+            );
+        }
+    }
+    let ours = doc["http"]["services"]
+        .as_object()
+        .cloned()
+        .unwrap_or_default();
+    let theirs: BTreeSet<String> = raw["services"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .filter(|k| k.ends_with("@docker"))
+        .cloned()
+        .collect();
+    expect(
+        "services".into(),
+        serde_json::json!(theirs),
+        serde_json::json!(ours
+            .keys()
+            .filter(|k| k.ends_with("@docker"))
+            .collect::<BTreeSet<_>>()),
+    );
+    for name in &theirs {
+        let url = raw["services"][name]["loadBalancer"]["servers"][0]["url"]
+            .as_str()
+            .unwrap_or_default();
+        let port: Option<i64> = url.rsplit(':').next().and_then(|p| p.parse().ok());
+        expect(
+            format!("service {name} port"),
+            serde_json::json!(port),
+            ours.get(name)
+                .map_or(Value::Null, |s| s["loadbalancer"]["server"]["port"].clone()),
+        );
+    }
+    assert!(errors.is_empty(), "{}", errors.join("\n"));
+}
