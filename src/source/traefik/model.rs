@@ -194,6 +194,7 @@ impl Builder {
             };
             let image = svc.get("image").and_then(J::as_str).map(str::to_string);
             if image.as_deref().is_some_and(super::is_traefik_image) {
+                self.add_command(doc, name, svc.get("entrypoint"), &p(&["entrypoint"]));
                 self.add_command(doc, name, svc.get("command"), &p(&["command"]));
                 if let Some(env) = svc.get("environment").and_then(J::as_object) {
                     for (k, v) in env {
@@ -273,7 +274,7 @@ impl Builder {
             let (name, value) = match flag.split_once('=') {
                 Some((n, v)) => (n.to_string(), v.to_string()),
                 None => match args.get(i) {
-                    Some((next, _)) if !next.starts_with('-') && !flag.contains("insecure") => {
+                    Some((next, _)) if !next.starts_with('-') => {
                         i += 1;
                         (flag.to_string(), next.clone())
                     }
