@@ -4,6 +4,7 @@
 pub mod caddy;
 pub mod compose;
 pub mod headscale;
+pub mod host;
 pub mod terraform;
 pub mod yaml;
 
