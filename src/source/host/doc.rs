@@ -81,8 +81,10 @@ impl Builder<'_> {
     /// Put a parsed fact at `at` (under the input's root), with its spans.
     fn put(&mut self, at: &[&str], file: &Arc<SourceFile>, value: Value, spans: Spans) {
         let base = path(at);
-        self.doc_spans
-            .push((base.clone(), Span::new(file.clone(), first_line(&file.text))));
+        self.doc_spans.push((
+            base.clone(),
+            Span::new(file.clone(), first_line(&file.text)),
+        ));
         for (rel, range) in spans {
             let mut full = base.clone();
             full.extend(rel);
@@ -197,7 +199,9 @@ pub fn build(spec: &HostSpec, main: Arc<SourceFile>, transcript: &str) -> Loaded
                 Ok((t.trim().into(), Vec::new()))
             }),
             fact::SUDO => {
-                if !section.missing() {
+                if section.missing() {
+                    b.missing.push(section.name.clone().into());
+                } else {
                     let file = b.file(section);
                     b.put(
                         &["facts", "sudo"],
@@ -215,10 +219,8 @@ pub fn build(spec: &HostSpec, main: Arc<SourceFile>, transcript: &str) -> Loaded
                     Ok((now, off, range)) => {
                         offset = off;
                         b.put(&["facts", "now_unix"], &file, now.into(), Vec::new());
-                        b.doc_spans.push((
-                            path(&["facts", "now_unix"]),
-                            Span::new(file.clone(), range),
-                        ));
+                        b.doc_spans
+                            .push((path(&["facts", "now_unix"]), Span::new(file.clone(), range)));
                         b.put(&["facts", "utc_offset"], &file, off.into(), Vec::new());
                     }
                     Err(e) => {
@@ -245,7 +247,11 @@ pub fn build(spec: &HostSpec, main: Arc<SourceFile>, transcript: &str) -> Loaded
             fact::SS => b.parsed(section, &["facts", "listening"], parse::ss),
             fact::OS_RELEASE => b.parsed(section, &["facts", "os"], parse::os_release),
             fact::APT_PERIODIC => {
-                b.parsed(section, &["facts", "upgrades", "periodic"], parse::apt_periodic);
+                b.parsed(
+                    section,
+                    &["facts", "upgrades", "periodic"],
+                    parse::apt_periodic,
+                );
             }
             fact::UNATTENDED_PACKAGE => {
                 // Exit status 1 and "no packages found": not installed, not a failure.
@@ -277,7 +283,8 @@ pub fn build(spec: &HostSpec, main: Arc<SourceFile>, transcript: &str) -> Loaded
         }
     }
     if !b.unread.is_empty() {
-        b.facts.insert("unread".into(), Value::Object(b.unread.clone()));
+        b.facts
+            .insert("unread".into(), Value::Object(b.unread.clone()));
     }
     b.facts
         .insert("missing".into(), Value::Array(b.missing.clone()));
@@ -315,9 +322,7 @@ pub fn build(spec: &HostSpec, main: Arc<SourceFile>, transcript: &str) -> Loaded
 fn backup(b: &mut Builder<'_>, section: &Section, tool: &str, offset: i64) {
     let at = ["facts", "backup"];
     let file = b.file(section);
-    let empty = |error: String| {
-        json!({"tool": tool, "snapshots": [], "error": error})
-    };
+    let empty = |error: String| json!({"tool": tool, "snapshots": [], "error": error});
     if section.missing() {
         b.missing.push(section.name.clone().into());
         let v = empty(format!("{tool} is not installed"));
@@ -357,5 +362,176 @@ fn backup(b: &mut Builder<'_>, section: &Section, tool: &str, offset: i64) {
             );
             b.unread.insert(section.name.clone(), e.clone().into());
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::host::BackupSpec;
+
+    pub(crate) fn spec() -> HostSpec {
+        HostSpec {
+            name: "web1".into(),
+            address: "203.0.113.10".into(),
+            port: 22,
+            user: "admin".into(),
+            identity: None,
+            tags: vec!["web".into()],
+            jump: None,
+            backup: Some(BackupSpec::Marker {
+                path: "/var/backups/ok".into(),
+            }),
+        }
+    }
+
+    /// A transcript as the script prints it.
+    pub(crate) fn transcript(sections: &[(&str, Option<&str>, &str, i32)]) -> String {
+        let mut t = String::from("vigie-facts 1 k\n");
+        for (name, out, err, status) in sections {
+            match out {
+                Some(o) => t.push_str(&format!(
+                    "\nk out {name}\n{o}\nk err {name}\n{err}\nk exit {status} {name}\n"
+                )),
+                None => t.push_str(&format!("\nk missing {name}\n")),
+            }
+        }
+        t.push_str("\nk end\n");
+        t
+    }
+
+    fn located(loaded: &Loaded, path: &[&str]) -> (String, String) {
+        let doc = &loaded.documents[0];
+        let p: Vec<String> = path.iter().map(|s| (*s).to_string()).collect();
+        let span = doc.locate(&p);
+        let lc = span.file.line_col(span.range.start);
+        (
+            format!("{}:{}", span.file.display, lc.line),
+            span.file.line_text(lc.line).to_string(),
+        )
+    }
+
+    #[test]
+    fn facts_point_into_their_virtual_files() {
+        let t = transcript(&[
+            ("date +%s %z", Some("1768500000 +0000\n"), "", 0),
+            (
+                "sshd -T",
+                Some("port 22\npasswordauthentication yes\n"),
+                "",
+                0,
+            ),
+            ("ufw status verbose", None, "", 0),
+            (
+                "ss -tlnupH",
+                Some("tcp LISTEN 0 128 0.0.0.0:22 0.0.0.0:* users:((\"sshd\",pid=1,fd=3))\n"),
+                "",
+                0,
+            ),
+            ("stat -c %Y", Some("1768446000\n"), "", 0),
+        ]);
+        let loaded = document(&spec(), &t);
+        assert!(loaded.problems.is_empty(), "{:?}", loaded.problems);
+        let input = loaded.documents[0].input();
+        assert_eq!(input["kind"], "host");
+        assert_eq!(input["host"]["name"], "web1");
+        assert_eq!(input["facts"]["sshd"]["passwordauthentication"], "yes");
+        assert_eq!(input["facts"]["now_unix"], 1_768_500_000);
+        assert_eq!(input["facts"]["backup"]["newest_unix"], 1_768_446_000);
+        assert_eq!(input["facts"]["missing"], json!(["ufw status verbose"]));
+        assert_eq!(
+            located(&loaded, &["facts", "sshd", "passwordauthentication"]),
+            (
+                "ssh://web1/sshd -T:2".into(),
+                "passwordauthentication yes".into()
+            )
+        );
+        // A missing key points at its fact's first line.
+        assert_eq!(
+            located(&loaded, &["facts", "sshd", "permitrootlogin"]).0,
+            "ssh://web1/sshd -T:1"
+        );
+        assert_eq!(
+            located(&loaded, &["facts", "listening", "0"]).0,
+            "ssh://web1/ss -tlnupH:1"
+        );
+        assert_eq!(
+            located(&loaded, &["facts", "backup", "newest_unix"]).0,
+            "ssh://web1/stat -c %Y:1"
+        );
+    }
+
+    #[test]
+    fn unreadable_and_unparsable_facts_are_warnings_and_the_rest_works() {
+        let t = transcript(&[
+            ("sshd -T", Some(""), "sudo: a password is required", 1),
+            ("ufw status verbose", Some("garbage\n"), "", 0),
+            ("etc/os-release", Some("ID=debian\n"), "", 0),
+            (
+                "dpkg-query -W unattended-upgrades",
+                Some(""),
+                "dpkg-query: no packages found matching unattended-upgrades",
+                1,
+            ),
+            (
+                "stat -c %Y",
+                Some(""),
+                "stat: cannot statx '/var/backups/ok': No such file or directory",
+                1,
+            ),
+        ]);
+        let loaded = document(&spec(), &t);
+        let msgs: Vec<_> = loaded
+            .problems
+            .iter()
+            .map(|p| format!("{} {} {}", p.level.as_str(), p.file, p.message))
+            .collect();
+        assert_eq!(
+            msgs,
+            [
+                "warning ssh://web1/sshd -T web1: `sshd -T` could not be read: sudo: a password is required (exit status 1)",
+                "warning ssh://web1/ufw status verbose web1: cannot read the output of `ufw status verbose`: no `Status:` line",
+            ]
+        );
+        let input = loaded.documents[0].input();
+        assert_eq!(input["facts"]["os"]["id"], "debian");
+        assert_eq!(input["facts"]["upgrades"]["package"]["installed"], false);
+        assert_eq!(input["facts"]["backup"]["snapshots"], json!([]));
+        assert!(input["facts"]["unread"]["sshd -T"].is_string());
+        assert!(input["facts"].get("sshd").is_none());
+    }
+
+    #[test]
+    fn cut_transcript_and_no_transcript() {
+        let t = transcript(&[("etc/os-release", Some("ID=debian\n"), "", 0)]);
+        let cut = t.replace("\nk end\n", "");
+        let loaded = document(&spec(), &cut);
+        assert_eq!(loaded.documents.len(), 1);
+        assert!(loaded.problems[0].message.contains("ends early"));
+        let loaded = document(&spec(), "Permission denied\n");
+        assert!(loaded.documents.is_empty());
+        assert_eq!(loaded.problems[0].level, Level::Error);
+    }
+
+    #[test]
+    fn recorded_facts_files_load_like_live_ones() {
+        let t = transcript(&[("sshd -T", Some("permitrootlogin yes\n"), "", 0)]);
+        let text = super::super::record(&spec(), &t);
+        let (_dir, loaded) =
+            crate::source::load_written(Kind::Host, &[("hosts/web1.facts", &text)]);
+        assert!(loaded.problems.is_empty(), "{:?}", loaded.problems);
+        let input = loaded.documents[0].input();
+        assert_eq!(input["host"]["address"], "203.0.113.10");
+        assert_eq!(input["host"]["tags"], json!(["web"]));
+        assert_eq!(
+            located(&loaded, &["facts", "sshd", "permitrootlogin"]).0,
+            "ssh://web1/sshd -T:1"
+        );
+        let (_dir, loaded) = crate::source::load_written(
+            Kind::Host,
+            &[("x.facts", "name: web1\nport: none\nvigie-facts 1 k\n")],
+        );
+        assert_eq!(loaded.problems[0].level, Level::Error);
+        assert!(loaded.problems[0].message.contains("port"));
     }
 }

@@ -69,9 +69,8 @@ pub fn units(files: Vec<PathBuf>) -> Vec<Unit> {
 
 /// The text of a recorded facts file: a header naming the host, then the transcript.
 pub fn record(spec: &HostSpec, transcript: &str) -> String {
-    let mut out = String::from(
-        "# Facts vigie gathered from a host; `vigie scan` re-checks them offline.\n",
-    );
+    let mut out =
+        String::from("# Facts vigie gathered from a host; `vigie scan` re-checks them offline.\n");
     let line = |out: &mut String, k: &str, v: &str| {
         out.push_str(k);
         out.push_str(": ");
@@ -143,7 +142,10 @@ pub fn parse_header(text: &str, default_name: &str) -> Result<HostSpec, (usize, 
         }
     }
     if spec.name.is_empty() || spec.name.contains(['/', ' ']) {
-        return Err((1, format!("host name {:?} is empty or holds `/` or spaces", spec.name)));
+        return Err((
+            1,
+            format!("host name {:?} is empty or holds `/` or spaces", spec.name),
+        ));
     }
     if spec.address.is_empty() {
         spec.address = spec.name.clone();

@@ -309,7 +309,9 @@ fn words(line: &str) -> Vec<String> {
 
 fn new_rule() -> Map<String, Value> {
     let mut m = Map::new();
-    for k in ["proto", "dports", "saddr", "daddr", "iif", "ct_state", "verdict", "target"] {
+    for k in [
+        "proto", "dports", "saddr", "daddr", "iif", "ct_state", "verdict", "target",
+    ] {
         m.insert(k.into(), Value::Null);
     }
     m.insert("negated".into(), Value::Array(Vec::new()));
@@ -510,12 +512,37 @@ pub fn iptables(text: &str, family: &str) -> Parsed {
 
 // --- nft -j list ruleset ------------------------------------------------------------------------
 
-fn nft_item_re() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| {
-        #[allow(clippy::unwrap_used)] // a constant pattern, tested
-        Regex::new(r#"\{\s*"(metainfo|table|chain|rule|set|map|element|flowtable|counter|quota|ct helper|limit|secmark|synproxy|ct timeout|ct expectation)"\s*:"#).unwrap()
-    })
+/// Where each item of the `nftables` list starts: the `{` of every object nested exactly two
+/// levels deep (inside the root object and its list).
+fn nft_item_starts(text: &str) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut escaped = false;
+    for (i, b) in text.bytes().enumerate() {
+        if in_string {
+            if escaped {
+                escaped = false;
+            } else if b == b'\\' {
+                escaped = true;
+            } else if b == b'"' {
+                in_string = false;
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'{' | b'[' => {
+                if b == b'{' && depth == 2 {
+                    out.push(i);
+                }
+                depth += 1;
+            }
+            b'}' | b']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    out
 }
 
 /// An nft value as a list of strings (`"1.2.3.4"`, `{"prefix": ..}`, `{"set": [..]}`).
@@ -665,10 +692,15 @@ pub fn nft(text: &str) -> Parsed {
         .and_then(Value::as_array)
         .ok_or("no `nftables` list")?;
     // Where each item starts: nft prints one object per item, in order.
-    let starts: Vec<usize> = nft_item_re().find_iter(text).map(|m| m.start()).collect();
+    let starts = nft_item_starts(text);
     let span_of = |i: usize| -> TextRange {
         match (starts.len() == items.len(), starts.get(i)) {
-            (true, Some(&s)) => r(s, starts.get(i + 1).copied().unwrap_or(text.len())),
+            (true, Some(&s)) => {
+                let end = starts.get(i + 1).map_or(text.len(), |&n| {
+                    text[..n].trim_end().trim_end_matches(',').trim_end().len()
+                });
+                r(s, end)
+            }
             _ => TextRange::empty(0),
         }
     };
@@ -676,7 +708,12 @@ pub fn nft(text: &str) -> Parsed {
     let mut chains: Vec<Map<String, Value>> = Vec::new();
     let mut tables = 0;
     let key = |o: &Map<String, Value>| -> (String, String, String) {
-        let s = |k: &str| o.get(k).and_then(Value::as_str).unwrap_or_default().to_string();
+        let s = |k: &str| {
+            o.get(k)
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string()
+        };
         (s("family"), s("table"), s("name"))
     };
     for (i, item) in items.iter().enumerate() {
@@ -849,7 +886,11 @@ pub fn dpkg_package(text: &str) -> Parsed {
         return Err("no package line".into());
     };
     let status = line.get(..3).unwrap_or_default();
-    let rest: Vec<&str> = line.get(3..).unwrap_or_default().split_whitespace().collect();
+    let rest: Vec<&str> = line
+        .get(3..)
+        .unwrap_or_default()
+        .split_whitespace()
+        .collect();
     let installed = status.as_bytes().get(1) == Some(&b'i');
     let v = json!({
         "installed": installed,
@@ -949,7 +990,7 @@ fn located_items(
     let ranges: Vec<TextRange> = yaml::parse(&file)
         .ok()
         .as_ref()
-        .and_then(|root| located(root))
+        .and_then(&located)
         .and_then(|l| match &l.value {
             yaml::Value::Seq(s) => Some(s.iter().map(|i| i.span.range).collect()),
             _ => None,
@@ -1063,4 +1104,217 @@ pub fn marker(text: &str) -> Parsed {
         m.insert("tool".into(), "marker".into());
     }
     Ok((v, spans))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/host/");
+
+    fn data(name: &str) -> String {
+        std::fs::read_to_string(format!("{DATA}{name}")).unwrap()
+    }
+
+    fn line_of(text: &str, spans: &Spans, path: &[&str]) -> String {
+        let (_, range) = spans
+            .iter()
+            .find(|(p, _)| p.iter().map(String::as_str).eq(path.iter().copied()))
+            .unwrap_or_else(|| panic!("no span for {path:?}"));
+        text[range.start as usize..range.end as usize].to_string()
+    }
+
+    #[test]
+    fn sshd_settings_and_their_lines() {
+        let text = data("sshd-T-weak.txt");
+        let (v, spans) = sshd(&text).unwrap();
+        assert_eq!(v["passwordauthentication"], "yes");
+        assert_eq!(v["permitrootlogin"], "yes");
+        assert_eq!(v["port"], json!(["2222"]));
+        assert_eq!(v["listenaddress"], json!(["0.0.0.0:2222"]));
+        assert_eq!(
+            line_of(&text, &spans, &["passwordauthentication"]),
+            "passwordauthentication yes"
+        );
+        assert_eq!(line_of(&text, &spans, &["port", "0"]), "port 2222");
+        let (v, _) = sshd(&data("sshd-T-default.txt")).unwrap();
+        assert_eq!(v["permitrootlogin"], "without-password");
+        assert_eq!(v["hostkey"].as_array().unwrap().len(), 1);
+        assert!(sshd("sshd: no hostkeys available -- exiting.").is_err());
+    }
+
+    #[test]
+    fn ufw_rules() {
+        let text = data("ufw-active.txt");
+        let (v, spans) = ufw(&text).unwrap();
+        assert_eq!(v["active"], true);
+        assert_eq!(v["default_incoming"], "deny");
+        let rules = v["rules"].as_array().unwrap();
+        assert_eq!(rules.len(), 15);
+        assert_eq!(rules[0]["ports"], json!([[22, 22]]));
+        assert_eq!(rules[0]["proto"], "tcp");
+        assert_eq!(rules[0]["action"], "allow");
+        assert_eq!(rules[0]["from_address"], Value::Null);
+        assert_eq!(rules[1]["from_address"], "100.64.0.0/10");
+        assert_eq!(rules[2]["interface"], "tailscale0");
+        assert_eq!(rules[3]["proto"], Value::Null);
+        assert_eq!(rules[3]["action"], "deny");
+        assert_eq!(rules[4]["action"], "limit");
+        assert_eq!(rules[5]["ports"], Value::Null);
+        assert_eq!(rules[5]["from_address"], "192.168.1.0/24");
+        assert_eq!(rules[6]["ports"], json!([[80, 80], [443, 443]]));
+        assert_eq!(rules[7]["ports"], json!([[6000, 6010]]));
+        assert_eq!(rules[8]["to_address"], "10.0.0.1");
+        assert_eq!(rules[8]["comment"], "web app");
+        assert_eq!(rules[9]["v6"], true);
+        assert_eq!(rules[10]["interface"], "tailscale0");
+        assert_eq!(rules[10]["v6"], true);
+        assert!(line_of(&text, &spans, &["rules", "0"]).starts_with("22/tcp "));
+        let (v, _) = ufw(&data("ufw-inactive.txt")).unwrap();
+        assert_eq!(v["active"], false);
+        assert!(ufw("ERROR: You need to be root to run this script").is_err());
+        let (v, _) =
+            ufw("Status: active\n\nTo Action From\n-- ------ ----\nOpenSSH ALLOW IN Anywhere\n")
+                .unwrap();
+        assert_eq!(v["rules"][0]["ports"], json!([[22, 22]]));
+        assert_eq!(v["rules"][0]["app"], "OpenSSH");
+    }
+
+    #[test]
+    fn iptables_save_chains() {
+        let text = data("iptables-save-ufw.txt");
+        let (v, spans) = iptables(&text, "ip").unwrap();
+        let chains = v["chains"].as_array().unwrap();
+        let input = &chains[0];
+        assert_eq!(input["name"], "INPUT");
+        assert_eq!(input["hook"], "input");
+        assert_eq!(input["policy"], "drop");
+        let user = chains
+            .iter()
+            .position(|c| c["name"] == "ufw-user-input")
+            .unwrap();
+        let rules = chains[user]["rules"].as_array().unwrap();
+        assert_eq!(rules[0]["dports"], json!([[22, 22]]));
+        assert_eq!(rules[0]["proto"], "tcp");
+        assert_eq!(rules[0]["verdict"], "accept");
+        assert_eq!(rules[0]["opaque"], false);
+        assert_eq!(rules[1]["saddr"], json!(["100.64.0.0/10"]));
+        assert_eq!(rules[2]["iif"], "tailscale0");
+        assert_eq!(rules[3]["verdict"], "drop");
+        assert_eq!(rules[5]["opaque"], true); // -m recent
+        let multiport = rules
+            .iter()
+            .find(|r| r["dports"] == json!([[80, 80], [443, 443]]));
+        assert!(multiport.is_some());
+        assert_eq!(
+            line_of(&text, &spans, &["chains", &user.to_string(), "rules", "0"]),
+            "-A ufw-user-input -p tcp -m tcp --dport 22 -j ACCEPT"
+        );
+        let (v, _) = iptables(&data("iptables-save-ufw-disabled.txt"), "ip").unwrap();
+        assert_eq!(v["chains"][0]["policy"], "accept");
+        let w = words(r#"-A INPUT -m comment --comment "a \"b\" c" -j ACCEPT"#);
+        assert_eq!(w[5], r#"a "b" c"#);
+    }
+
+    #[test]
+    fn nft_chains_and_rules() {
+        let text = data("nft-native.json");
+        let (v, spans) = nft(&text).unwrap();
+        let chains = v["chains"].as_array().unwrap();
+        assert_eq!(chains[0]["hook"], "input");
+        assert_eq!(chains[0]["policy"], "drop");
+        let rules = chains[0]["rules"].as_array().unwrap();
+        assert_eq!(rules[0]["ct_state"], json!(["established", "related"]));
+        assert_eq!(rules[1]["iif"], "lo");
+        assert_eq!(rules[2]["saddr"], json!(["100.64.0.0/10"]));
+        assert_eq!(rules[2]["dports"], json!([[22, 22]]));
+        assert_eq!(rules[3]["dports"], json!([[80, 80], [443, 443]]));
+        assert_eq!(rules[4]["comment"], "postgres");
+        assert_eq!(rules[5]["saddr"], json!(["10.0.0.0/8", "192.168.1.0/24"]));
+        assert_eq!(rules[5]["dports"], json!([[2000, 2100]]));
+        assert_eq!(rules[6]["verdict"], "jump");
+        assert_eq!(rules[6]["target"], "vpn");
+        assert!(rules.iter().all(|r| r["opaque"] == false));
+        assert!(line_of(&text, &spans, &["chains", "0", "rules", "2"]).starts_with(r#"{"rule": "#));
+        assert!(nft("not json").is_err());
+    }
+
+    #[test]
+    fn ss_listeners() {
+        let text = "tcp   LISTEN 0      128          0.0.0.0:22        0.0.0.0:*    users:((\"sshd\",pid=812,fd=3))\n\
+                    tcp   LISTEN 0      4096   127.0.0.53%lo:53        0.0.0.0:*    users:((\"systemd-resolve\",pid=5,fd=14))\n\
+                    tcp   LISTEN 0      128             [::]:5432          [::]:*    users:((\"postgres\",pid=9,fd=5))\n\
+                    udp   UNCONN 0      0                  *:5353             *:*\n";
+        let (v, spans) = ss(text).unwrap();
+        assert_eq!(v[0]["process"], "sshd");
+        assert_eq!(v[0]["address"], "0.0.0.0");
+        assert_eq!(v[0]["port"], 22);
+        assert_eq!(v[1]["address"], "127.0.0.53");
+        assert_eq!(v[1]["interface"], "lo");
+        assert_eq!(v[2]["address"], "::");
+        assert_eq!(v[3]["address"], "*");
+        assert_eq!(v[3]["proto"], "udp");
+        assert!(line_of(text, &spans, &["2"]).contains("5432"));
+    }
+
+    #[test]
+    fn os_apt_dpkg() {
+        let (v, _) = os_release("ID=debian\nVERSION_ID=\"12\"\nPRETTY_NAME='x y'\n").unwrap();
+        assert_eq!(
+            v,
+            json!({"id": "debian", "version_id": "12", "pretty_name": "x y"})
+        );
+        let text = "APT::Periodic \"\";\nAPT::Periodic::Update-Package-Lists \"1\";\nAPT::Periodic::Unattended-Upgrade \"0\";\n";
+        let (v, spans) = apt_periodic(text).unwrap();
+        assert_eq!(v["unattended-upgrade"], "0");
+        assert_eq!(
+            line_of(text, &spans, &["unattended-upgrade"]),
+            "APT::Periodic::Unattended-Upgrade \"0\";"
+        );
+        let (v, _) = dpkg_package("ii  unattended-upgrades 2.9.1+nmu3\n").unwrap();
+        assert_eq!(v["installed"], true);
+        assert_eq!(v["version"], "2.9.1+nmu3");
+        let (v, _) = dpkg_package("rc  unattended-upgrades 2.9.1\n").unwrap();
+        assert_eq!(v["installed"], false);
+    }
+
+    #[test]
+    fn times() {
+        assert_eq!(parse_time("2026-01-15T03:00:00Z", 0), Some(1_768_446_000));
+        assert_eq!(
+            parse_time("2026-01-15T04:00:00.123456789+01:00", 0),
+            Some(1_768_446_000)
+        );
+        assert_eq!(
+            parse_time("2026-01-15T03:00:00.000000", 3600),
+            Some(1_768_442_400)
+        );
+        assert_eq!(parse_time("1970-01-01T00:00:00Z", 0), Some(0));
+        assert_eq!(
+            parse_time("2024-02-29 12:00:00-0200", 0),
+            Some(1_709_215_200)
+        );
+        assert_eq!(parse_time("yesterday", 0), None);
+        assert_eq!(date("1795539145 +0530\n").unwrap().1, 19_800);
+    }
+
+    #[test]
+    fn backups() {
+        let text = data("restic-snapshots.json");
+        let (v, spans) = restic(&text).unwrap();
+        assert_eq!(v["tool"], "restic");
+        assert_eq!(v["snapshots"].as_array().unwrap().len(), 2);
+        assert_eq!(v["newest_unix"], 1_768_532_400);
+        assert!(line_of(&text, &spans, &["newest_unix"]).contains("08943f10"));
+        let (v, _) = restic("[]").unwrap();
+        assert_eq!(v["snapshots"], json!([]));
+        assert!(v.get("newest_unix").is_none());
+        let text = data("borg-list.json");
+        let (v, spans) = borg(&text, 3600).unwrap();
+        assert_eq!(v["snapshots"][0]["name"], "a2");
+        assert_eq!(v["snapshots"][0]["time_unix"], 1_768_442_400);
+        assert!(line_of(&text, &spans, &["snapshots", "0"]).contains("\"archive\": \"a2\""));
+        let (v, _) = marker("1768446000\n").unwrap();
+        assert_eq!(v["newest_unix"], 1_768_446_000);
+    }
 }

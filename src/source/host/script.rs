@@ -177,7 +177,13 @@ pub fn script_with_token(spec: &HostSpec, token: &str) -> String {
             );
         }
         Some(BackupSpec::Marker { path }) => {
-            f(&mut s, MARKER, true, "stat", &format!("stat -c %Y -- {}", q(path)));
+            f(
+                &mut s,
+                MARKER,
+                true,
+                "stat",
+                &format!("stat -c %Y -- {}", q(path)),
+            );
         }
         None => {}
     }
@@ -232,12 +238,76 @@ mod tests {
         assert_eq!(quote(""), "''");
     }
 
-    #[test]
-    fn tmp_dump() {
-        if let Ok(out) = std::env::var("DUMP_SCRIPT") {
-            let spec = HostSpec { name: "web1".into(), address: "10.0.0.1".into(), port: 22, user: "root".into(), identity: None, tags: vec![], jump: None, backup: Some(BackupSpec::Restic { repository: "/tmp/cap/rr".into(), password_file: "/tmp/cap/pw".into() }) };
-            std::fs::write(out, script_with_token(&spec, "tok")).unwrap();
+    fn spec(backup: BackupSpec) -> HostSpec {
+        HostSpec {
+            name: "h".into(),
+            address: "h".into(),
+            port: 22,
+            user: "u".into(),
+            identity: None,
+            tags: Vec::new(),
+            jump: None,
+            backup: Some(backup),
         }
+    }
+
+    #[test]
+    fn configured_values_cannot_inject_commands() {
+        let dir = tempfile::tempdir().unwrap();
+        let pwned = dir.path().join("pwned");
+        let p = pwned.display();
+        let evil = [
+            format!("'; touch {p}; echo '"),
+            format!("$(touch {p})"),
+            format!("`touch {p}`"),
+            format!("x\ntouch {p}\n"),
+            format!("\"; touch {p}; \""),
+            format!("--; touch {p}"),
+        ];
+        for value in &evil {
+            for backup in [
+                BackupSpec::Marker {
+                    path: value.clone(),
+                },
+                BackupSpec::Restic {
+                    repository: value.clone(),
+                    password_file: value.clone(),
+                },
+                BackupSpec::Borg {
+                    repository: value.clone(),
+                    passphrase_file: Some(value.clone()),
+                },
+            ] {
+                let script = script(&spec(backup));
+                let out = std::process::Command::new("sh")
+                    .arg("-c")
+                    .arg(&script)
+                    .output()
+                    .unwrap();
+                assert!(
+                    out.status.success(),
+                    "{}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+                assert!(!pwned.exists(), "injected through {value:?}");
+                let text = String::from_utf8_lossy(&out.stdout);
+                let t = super::super::transcript::parse(&text).unwrap();
+                assert!(t.complete);
+            }
+        }
+        // The marker's path reaches stat as one word.
+        let script = script(&spec(BackupSpec::Marker {
+            path: evil[0].clone(),
+        }));
+        let out = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(&script)
+            .output()
+            .unwrap();
+        let t = super::super::transcript::parse(&String::from_utf8_lossy(&out.stdout)).unwrap();
+        let marker = t.get(fact::MARKER).unwrap();
+        assert_eq!(marker.status, Some(1));
+        assert!(marker.stderr.contains(&evil[0]), "{}", marker.stderr);
     }
 
     #[test]

@@ -149,10 +149,7 @@ pub fn parse(text: &str) -> Result<Transcript, TranscriptError> {
             Block::Unknown => {}
         }
     }
-    Ok(Transcript {
-        sections,
-        complete,
-    })
+    Ok(Transcript { sections, complete })
 }
 
 #[cfg(test)]
