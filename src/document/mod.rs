@@ -29,11 +29,18 @@ pub enum Kind {
     Terraform,
     Headscale,
     Caddy,
+    /// A Docker daemon's containers (`docker inspect`), live or recorded.
+    Docker,
 }
 
 impl Kind {
-    pub const ALL: &'static [Kind] =
-        &[Kind::Compose, Kind::Terraform, Kind::Headscale, Kind::Caddy];
+    pub const ALL: &'static [Kind] = &[
+        Kind::Compose,
+        Kind::Terraform,
+        Kind::Headscale,
+        Kind::Caddy,
+        Kind::Docker,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -41,6 +48,7 @@ impl Kind {
             Kind::Terraform => "terraform",
             Kind::Headscale => "headscale",
             Kind::Caddy => "caddy",
+            Kind::Docker => "docker",
         }
     }
 
