@@ -112,21 +112,21 @@ async fn inspect_all(docker: Docker, endpoint: &str) -> Result<Vec<Value>, Docke
     };
     let docker = docker.negotiate_version().await.map_err(api)?;
     let options = ListContainersOptionsBuilder::new().all(true).build();
-    let mut list = docker
-        .list_containers(Some(options))
-        .await
-        .map_err(api)?;
+    let mut list = docker.list_containers(Some(options)).await.map_err(api)?;
     list.sort_by_key(|c| c.created.unwrap_or_default());
     let mut out = Vec::with_capacity(list.len());
     for summary in list {
         let Some(id) = summary.id else { continue };
         match docker.inspect_container(&id, None).await {
-            Ok(inspect) => out.push(serde_json::to_value(inspect).map_err(|e| {
-                DockerError::Endpoint {
-                    endpoint: endpoint.to_string(),
-                    why: format!("container {id}: {e}"),
-                }
-            })?),
+            Ok(inspect) => {
+                let mut value =
+                    serde_json::to_value(inspect).map_err(|e| DockerError::Endpoint {
+                        endpoint: endpoint.to_string(),
+                        why: format!("container {id}: {e}"),
+                    })?;
+                restore_nulls(&mut value);
+                out.push(value);
+            }
             // Removed between the listing and the inspection: it no longer exists.
             Err(bollard::errors::Error::DockerResponseServerError {
                 status_code: 404, ..
@@ -135,6 +135,19 @@ async fn inspect_all(docker: Docker, endpoint: &str) -> Result<Vec<Value>, Docke
         }
     }
     Ok(out)
+}
+
+/// Keys every daemon sends in `HostConfig`, `null` when unset. bollard's model leaves out what
+/// is `null`; putting them back makes the input read like `docker inspect` output, and a finding
+/// about an unset `CapDrop` point at the `CapDrop` key rather than at `HostConfig`.
+const HOST_CONFIG_KEYS: &[&str] = &["Binds", "CapAdd", "CapDrop"];
+
+fn restore_nulls(container: &mut Value) {
+    if let Some(Value::Object(hc)) = container.get_mut("HostConfig") {
+        for key in HOST_CONFIG_KEYS {
+            hc.entry(*key).or_insert(Value::Null);
+        }
+    }
 }
 
 /// How the containers of a remote host were read.
@@ -165,7 +178,11 @@ pub fn collect_ssh(
 ) -> Result<Collected, DockerError> {
     let deadline = Instant::now() + timeout;
     let previous_timeout = session.timeout();
-    session.set_timeout(u32::try_from(timeout.as_millis()).unwrap_or(u32::MAX).max(1));
+    session.set_timeout(
+        u32::try_from(timeout.as_millis())
+            .unwrap_or(u32::MAX)
+            .max(1),
+    );
     let opened = session.channel_direct_streamlocal(socket_path, None);
     session.set_timeout(previous_timeout);
     match opened {
@@ -217,7 +234,9 @@ fn through_channel(
         match (result, pumped) {
             (Ok(v), Ok(Ok(()))) => Ok(v),
             (Err(e), _) => Err(e),
-            (Ok(_), Ok(Err(e))) => Err(DockerError::Ssh(format!("SSH channel to {socket_path}: {e}"))),
+            (Ok(_), Ok(Err(e))) => Err(DockerError::Ssh(format!(
+                "SSH channel to {socket_path}: {e}"
+            ))),
             (Ok(_), Err(_)) => Err(DockerError::Ssh("the SSH channel thread failed".into())),
         }
     });
@@ -233,14 +252,13 @@ fn run_over(
     let timeout = deadline.saturating_duration_since(Instant::now());
     runtime()?.block_on(async move {
         let stream = tokio::net::UnixStream::from_std(stream)?;
-        let (sender, connection) = hyper::client::conn::http1::handshake::<_, Full<Bytes>>(
-            TokioIo::new(stream),
-        )
-        .await
-        .map_err(|source| DockerError::Api {
-            endpoint: endpoint.to_string(),
-            source: bollard::errors::Error::HyperResponseError { err: source },
-        })?;
+        let (sender, connection) =
+            hyper::client::conn::http1::handshake::<_, Full<Bytes>>(TokioIo::new(stream))
+                .await
+                .map_err(|source| DockerError::Api {
+                    endpoint: endpoint.to_string(),
+                    source: bollard::errors::Error::HyperResponseError { err: source },
+                })?;
         let driver = tokio::spawn(connection);
         let sender = Arc::new(tokio::sync::Mutex::new(sender));
         let transport = move |req: BollardRequest| {
@@ -256,13 +274,15 @@ fn run_over(
                     .to_bytes();
                 // One connection to one daemon: the request line carries the path alone.
                 if let Some(pq) = parts.uri.path_and_query() {
-                    parts.uri = pq.as_str().parse().map_err(|err| {
-                        bollard::errors::Error::InvalidURIError { err }
-                    })?;
+                    parts.uri = pq
+                        .as_str()
+                        .parse()
+                        .map_err(|err| bollard::errors::Error::InvalidURIError { err })?;
                 }
-                parts
-                    .headers
-                    .insert(hyper::header::HOST, hyper::header::HeaderValue::from_static("docker"));
+                parts.headers.insert(
+                    hyper::header::HOST,
+                    hyper::header::HeaderValue::from_static("docker"),
+                );
                 let mut sender = sender.lock().await;
                 sender
                     .ready()

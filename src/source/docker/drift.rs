@@ -116,7 +116,10 @@ impl ComposeFiles {
                     format!(
                         "container {}: its compose file {} could not be read; not compared",
                         labels.name,
-                        unit.files.first().map(|f| ctx.display(f)).unwrap_or_default()
+                        unit.files
+                            .first()
+                            .map(|f| ctx.display(f))
+                            .unwrap_or_default()
                     ),
                 ));
                 continue;

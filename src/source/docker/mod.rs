@@ -175,7 +175,9 @@ fn build(
         _ => Vec::new(),
     };
     compose.annotate(&mut containers, ctx, &mut loaded.problems, &|i| {
-        items.get(i).map_or_else(|| root.span.clone(), container_span)
+        items
+            .get(i)
+            .map_or_else(|| root.span.clone(), container_span)
     });
     let mut input = Map::new();
     let mut host_obj = Map::new();
@@ -183,7 +185,10 @@ fn build(
     input.insert("host".into(), Value::Object(host_obj));
     input.insert("containers".into(), Value::Array(containers));
     let mut doc = Document::flat(Kind::Docker, file.display.clone(), file.clone(), input);
-    doc.record_span(&[], Span::new(file.clone(), crate::text::TextRange::empty(0)));
+    doc.record_span(
+        &[],
+        Span::new(file.clone(), crate::text::TextRange::empty(0)),
+    );
     doc.record_span(&["containers".to_string()], root.span.clone());
     for (p, span) in spans {
         doc.record_span(&p, span);
