@@ -29,6 +29,7 @@ pub enum Kind {
     Terraform,
     Headscale,
     Caddy,
+    Host,
     /// A Docker daemon's containers (`docker inspect`), live or recorded.
     Docker,
 }
@@ -39,6 +40,7 @@ impl Kind {
         Kind::Terraform,
         Kind::Headscale,
         Kind::Caddy,
+        Kind::Host,
         Kind::Docker,
     ];
 
@@ -48,6 +50,7 @@ impl Kind {
             Kind::Terraform => "terraform",
             Kind::Headscale => "headscale",
             Kind::Caddy => "caddy",
+            Kind::Host => "host",
             Kind::Docker => "docker",
         }
     }
