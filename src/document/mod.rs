@@ -30,6 +30,9 @@ pub enum Kind {
     Headscale,
     Caddy,
     Traefik,
+    Host,
+    /// A Docker daemon's containers (`docker inspect`), live or recorded.
+    Docker,
 }
 
 impl Kind {
@@ -39,6 +42,8 @@ impl Kind {
         Kind::Headscale,
         Kind::Caddy,
         Kind::Traefik,
+        Kind::Host,
+        Kind::Docker,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -48,6 +53,8 @@ impl Kind {
             Kind::Headscale => "headscale",
             Kind::Caddy => "caddy",
             Kind::Traefik => "traefik",
+            Kind::Host => "host",
+            Kind::Docker => "docker",
         }
     }
 

@@ -3,7 +3,9 @@
 
 pub mod caddy;
 pub mod compose;
+pub mod docker;
 pub mod headscale;
+pub mod host;
 pub mod terraform;
 pub mod traefik;
 pub mod yaml;
@@ -68,6 +70,10 @@ pub fn classify_by_name(name: &str) -> Option<Kind> {
         Some(Kind::Caddy)
     } else if traefik::matches_name(name) {
         Some(Kind::Traefik)
+    } else if host::matches_name(name) {
+        Some(Kind::Host)
+    } else if docker::matches_name(name) {
+        Some(Kind::Docker)
     } else {
         None
     }
@@ -88,6 +94,7 @@ pub fn classify_by_content(path: &Path) -> Option<Kind> {
     file.take(SNIFF_BYTES as u64).read_to_end(&mut head).ok()?;
     let text = String::from_utf8_lossy(&head);
     match path.extension().and_then(|e| e.to_str()) {
+        Some("json") if docker::sniff(&text) => Some(Kind::Docker),
         Some("json") => headscale::sniff(&text).then_some(Kind::Headscale),
         Some("toml") => traefik::sniff_toml(&text).then_some(Kind::Traefik),
         _ if compose::sniff(&text) => Some(Kind::Compose),
@@ -95,7 +102,8 @@ pub fn classify_by_content(path: &Path) -> Option<Kind> {
     }
 }
 
-/// Group the discovered files of one kind into units.
+/// Group the discovered files of one kind into units. Recorded `docker inspect` dumps are
+/// compared with no compose file here: see [`docker::units`].
 pub fn units(kind: Kind, files: Vec<PathBuf>) -> Vec<Unit> {
     match kind {
         Kind::Compose => compose::units(files),
@@ -103,23 +111,8 @@ pub fn units(kind: Kind, files: Vec<PathBuf>) -> Vec<Unit> {
         Kind::Headscale => headscale::units(files),
         Kind::Caddy => caddy::units(files),
         Kind::Traefik => traefik::units(files, &[]),
-    }
-}
-
-/// How many files a unit reads that no other unit reads (a Traefik unit also reads the compose
-/// files that mention Traefik, which their compose units count).
-pub fn own_files(unit: &Unit) -> usize {
-    match unit.kind {
-        Kind::Traefik => unit
-            .files
-            .iter()
-            .filter(|f| {
-                !f.file_name()
-                    .and_then(|n| n.to_str())
-                    .is_some_and(compose::matches_name)
-            })
-            .count(),
-        _ => unit.files.len(),
+        Kind::Host => host::units(files),
+        Kind::Docker => docker::units(files, &[]),
     }
 }
 
@@ -130,6 +123,28 @@ pub fn load(unit: &Unit, ctx: &Context) -> Loaded {
         Kind::Headscale => headscale::load(unit, ctx),
         Kind::Caddy => caddy::load(unit, ctx),
         Kind::Traefik => traefik::load(unit, ctx),
+        Kind::Host => host::load(unit, ctx),
+        Kind::Docker => docker::load(unit, ctx),
+    }
+}
+
+/// How many files of a unit are read as its content (a docker unit's compose files are read
+/// only for comparison, and counted by their own units).
+pub fn content_files(unit: &Unit) -> usize {
+    match unit.kind {
+        Kind::Docker => unit.files.len().min(1),
+        // A Traefik unit also reads the compose files that mention Traefik, which their
+        // compose units count.
+        Kind::Traefik => unit
+            .files
+            .iter()
+            .filter(|f| {
+                !f.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(compose::matches_name)
+            })
+            .count(),
+        _ => unit.files.len(),
     }
 }
 
