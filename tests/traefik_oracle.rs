@@ -132,6 +132,10 @@ fn traefik_doc(dir: &Path) -> Value {
     docs[0]["doc"].clone()
 }
 
+/// A router as Traefik built it, its per-entrypoint copies folded: rule, entrypoints, service,
+/// own middlewares of each copy, TLS on any copy.
+type Folded = (Value, BTreeSet<String>, String, Vec<Vec<String>>, bool);
+
 fn check_case(traefik: &Path, case: &Path) -> Vec<String> {
     let tmp = tempfile::tempdir().unwrap();
     let (api, web, websecure) = (free_port(), free_port(), free_port());
@@ -219,9 +223,7 @@ fn check_case(traefik: &Path, case: &Path) -> Vec<String> {
             .map(|m| qualify(m))
             .collect()
     };
-    // router name -> (rule, entrypoints, service, own middlewares per copy, tls of any copy)
-    let mut theirs: BTreeMap<String, (Value, BTreeSet<String>, String, Vec<Vec<String>>, bool)> =
-        BTreeMap::new();
+    let mut theirs: BTreeMap<String, Folded> = BTreeMap::new();
     for (key, r) in raw["routers"].as_object().unwrap() {
         if !key.ends_with("@file") {
             continue;
