@@ -29,11 +29,18 @@ pub enum Kind {
     Terraform,
     Headscale,
     Caddy,
+    /// The project view: what all files say, joined (not a file format).
+    Project,
 }
 
 impl Kind {
-    pub const ALL: &'static [Kind] =
-        &[Kind::Compose, Kind::Terraform, Kind::Headscale, Kind::Caddy];
+    pub const ALL: &'static [Kind] = &[
+        Kind::Compose,
+        Kind::Terraform,
+        Kind::Headscale,
+        Kind::Caddy,
+        Kind::Project,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -41,6 +48,7 @@ impl Kind {
             Kind::Terraform => "terraform",
             Kind::Headscale => "headscale",
             Kind::Caddy => "caddy",
+            Kind::Project => "project",
         }
     }
 
@@ -135,6 +143,9 @@ pub struct Document {
     flat: bool,
     origins: Map<String, Value>,
     spans: HashMap<String, Span>,
+    /// Stable names of list items (a project route's key), used by fingerprints instead of
+    /// their index.
+    keys: HashMap<String, String>,
 }
 
 impl Document {
@@ -152,6 +163,7 @@ impl Document {
             flat: false,
             origins: Map::new(),
             spans: HashMap::new(),
+            keys: HashMap::new(),
         }
     }
 
@@ -172,6 +184,31 @@ impl Document {
 
     pub fn record_span(&mut self, path: &[String], span: Span) {
         self.spans.insert(path_key(path), span);
+    }
+
+    /// Name the node at `path` by a key that survives unrelated edits (a project route, among
+    /// routes that other files add or remove).
+    pub fn record_key(&mut self, path: &[String], key: String) {
+        self.keys.insert(path_key(path), key);
+    }
+
+    /// `path` with each segment that names a keyed node replaced by its key, and whether any
+    /// was: the identity of the node for fingerprints.
+    pub fn stable_path(&self, path: &[String]) -> (NodePath, bool) {
+        let mut keyed = false;
+        let out = (1..=path.len())
+            .filter_map(|n| {
+                let seg = path.get(n - 1)?;
+                match path.get(..n).and_then(|p| self.keys.get(&path_key(p))) {
+                    Some(k) => {
+                        keyed = true;
+                        Some(k.clone())
+                    }
+                    None => Some(seg.clone()),
+                }
+            })
+            .collect();
+        (out, keyed)
     }
 
     pub fn record_origin(&mut self, path: &[String], origin: &Origin) {
