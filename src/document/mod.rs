@@ -31,6 +31,9 @@ pub enum Kind {
     Caddy,
     /// The project view: what all files say, joined (not a file format).
     Project,
+    Host,
+    /// A Docker daemon's containers (`docker inspect`), live or recorded.
+    Docker,
 }
 
 impl Kind {
@@ -40,6 +43,8 @@ impl Kind {
         Kind::Headscale,
         Kind::Caddy,
         Kind::Project,
+        Kind::Host,
+        Kind::Docker,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -49,6 +54,8 @@ impl Kind {
             Kind::Headscale => "headscale",
             Kind::Caddy => "caddy",
             Kind::Project => "project",
+            Kind::Host => "host",
+            Kind::Docker => "docker",
         }
     }
 
