@@ -26,8 +26,8 @@ use crate::source::{read_source, Context, Loaded, Unit};
 use crate::text::SourceFile;
 
 pub use collect::{
-    collect_local, collect_ssh, local_socket, parse_inspect, Collected, DockerError, Via,
-    DEFAULT_SOCKET, INSPECT_SCRIPT,
+    collect_local, collect_ssh, inspect_script, local_socket, parse_inspect, Collected,
+    DockerError, Via, DEFAULT_SOCKET,
 };
 
 /// How a recorded `docker inspect` dump is named: `web1.docker-inspect.json` is host `web1`'s.
