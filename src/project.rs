@@ -281,7 +281,7 @@ pub fn build(mut parts: Parts) -> Option<Document> {
         doc.record_span(&p, s);
     }
     for (p, k) in keys {
-        doc.record_key(&p, k);
+        doc.name_item(&p, &k);
     }
     Some(doc)
 }

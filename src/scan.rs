@@ -262,14 +262,22 @@ fn to_finding(d: Denial, doc: &Document, settings: &Settings) -> Finding {
         _ => d.severity.unwrap_or(d.rule.meta.severity),
     };
     let location = Location::new(span.file, span.range);
-    // A keyed node (a project route) is identified by its key; its value holds indices into the
-    // project's lists, which move when unrelated files change.
-    let (stable, keyed) = doc.stable_path(&d.path);
-    let value = if keyed { None } else { value };
+    // A project node is identified by its path with named items (a route's key): its value
+    // holds indices into the project's lists, which move when unrelated files change.
+    let value = if doc.kind == Kind::Project {
+        None
+    } else {
+        value
+    };
     let mut f = Finding {
         rule_id: d.rule.meta.id.clone(),
         severity,
-        fingerprint: fingerprint(&d.rule.meta.id, &location.file.display, &stable, value),
+        fingerprint: fingerprint(
+            &d.rule.meta.id,
+            &location.file.display,
+            &doc.stable_path(&d.path),
+            value,
+        ),
         message: String::new(),
         location,
         node_path: d.path,

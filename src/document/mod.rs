@@ -150,9 +150,9 @@ pub struct Document {
     flat: bool,
     origins: Map<String, Value>,
     spans: HashMap<String, Span>,
-    /// Stable names of list items (a project route's key), used by fingerprints instead of
-    /// their index.
-    keys: HashMap<String, String>,
+    /// Names that stand for list items in fingerprints, where an item's position is not stable
+    /// (a container's name for its index among the daemon's containers).
+    item_names: HashMap<String, String>,
 }
 
 impl Document {
@@ -170,7 +170,7 @@ impl Document {
             flat: false,
             origins: Map::new(),
             spans: HashMap::new(),
-            keys: HashMap::new(),
+            item_names: HashMap::new(),
         }
     }
 
@@ -189,33 +189,36 @@ impl Document {
         }
     }
 
-    pub fn record_span(&mut self, path: &[String], span: Span) {
-        self.spans.insert(path_key(path), span);
+    /// Let `name` stand for the list item at `path` in fingerprints ([`Document::stable_path`]).
+    pub fn name_item(&mut self, path: &[String], name: &str) {
+        self.item_names.insert(path_key(path), name.to_string());
     }
 
-    /// Name the node at `path` by a key that survives unrelated edits (a project route, among
-    /// routes that other files add or remove).
-    pub fn record_key(&mut self, path: &[String], key: String) {
-        self.keys.insert(path_key(path), key);
-    }
-
-    /// `path` with each segment that names a keyed node replaced by its key, and whether any
-    /// was: the identity of the node for fingerprints.
-    pub fn stable_path(&self, path: &[String]) -> (NodePath, bool) {
-        let mut keyed = false;
-        let out = (1..=path.len())
+    /// `path` with each named list item's index replaced by its name (`["containers", "3",
+    /// "HostConfig"]` is `["containers", "=web", "HostConfig"]`): what a fingerprint hashes, so
+    /// that it survives items added or removed before this one.
+    pub fn stable_path(&self, path: &[String]) -> Vec<String> {
+        if self.item_names.is_empty() {
+            return path.to_vec();
+        }
+        (1..=path.len())
             .filter_map(|n| {
                 let seg = path.get(n - 1)?;
-                match path.get(..n).and_then(|p| self.keys.get(&path_key(p))) {
-                    Some(k) => {
-                        keyed = true;
-                        Some(k.clone())
-                    }
-                    None => Some(seg.clone()),
-                }
+                Some(
+                    match path
+                        .get(..n)
+                        .and_then(|p| self.item_names.get(&path_key(p)))
+                    {
+                        Some(name) => format!("={name}"),
+                        None => seg.clone(),
+                    },
+                )
             })
-            .collect();
-        (out, keyed)
+            .collect()
+    }
+
+    pub fn record_span(&mut self, path: &[String], span: Span) {
+        self.spans.insert(path_key(path), span);
     }
 
     pub fn record_origin(&mut self, path: &[String], origin: &Origin) {
