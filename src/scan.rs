@@ -10,7 +10,7 @@ use rayon::prelude::*;
 
 use crate::discover;
 use crate::document::{Document, Kind};
-use crate::finding::{fingerprint, Finding, Location};
+use crate::finding::{fingerprint, Finding, Location, Severity};
 use crate::policy::{Denial, Engine, Rule};
 use crate::problem::{Level, Problem};
 use crate::settings::{RuleSetting, Settings};
@@ -45,6 +45,29 @@ impl Report {
     pub fn rule(&self, id: &str) -> Option<&Arc<Rule>> {
         self.rules.iter().find(|r| r.meta.id == id)
     }
+
+    /// What the run concludes with findings failing at or above `threshold` (none: findings
+    /// never fail it). Failing findings win over unreadable inputs.
+    pub fn verdict(&self, threshold: Option<Severity>) -> Verdict {
+        if threshold.is_some_and(|t| self.active().any(|f| f.severity >= t)) {
+            Verdict::Findings
+        } else if self.has_errors() {
+            Verdict::Incomplete
+        } else {
+            Verdict::Pass
+        }
+    }
+}
+
+/// The conclusion of a run, which the exit code reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// Nothing at or above the threshold, every input read.
+    Pass,
+    /// Findings at or above the threshold.
+    Findings,
+    /// No such findings, but some inputs could not be read or some hosts not reached.
+    Incomplete,
 }
 
 struct UnitResult {
@@ -64,9 +87,19 @@ pub fn plan(paths: &[PathBuf], settings: &Settings, ctx: &Context) -> (Vec<Unit>
             None => by_kind.push((kind, vec![path])),
         }
     }
+    // Recorded `docker inspect` dumps are compared with the scan's compose files
+    // (`docker.container-drift`).
+    let compose: Vec<PathBuf> = by_kind
+        .iter()
+        .filter(|(k, _)| *k == Kind::Compose)
+        .flat_map(|(_, files)| files.iter().cloned())
+        .collect();
     let units = by_kind
         .into_iter()
-        .flat_map(|(k, files)| source::units(k, files))
+        .flat_map(|(k, files)| match k {
+            Kind::Docker => source::docker::units(files, &compose),
+            _ => source::units(k, files),
+        })
         .collect();
     (units, found.problems)
 }
@@ -138,7 +171,7 @@ fn process_unit(
         UnitResult {
             findings,
             problems,
-            files: unit.files.len(),
+            files: source::content_files(unit),
             documents,
         }
     }));
@@ -159,7 +192,7 @@ fn process_unit(
                 file,
                 format!("internal error while scanning this file (please report it): {what}"),
             )],
-            files: unit.files.len(),
+            files: source::content_files(unit),
             documents: 0,
         }
     })
