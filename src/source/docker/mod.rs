@@ -26,8 +26,8 @@ use crate::source::{read_source, Context, Loaded, Unit};
 use crate::text::SourceFile;
 
 pub use collect::{
-    collect_local, collect_ssh, local_socket, parse_inspect, Collected, DockerError, Via,
-    DEFAULT_SOCKET, INSPECT_SCRIPT,
+    collect_local, collect_ssh, inspect_script, local_socket, parse_inspect, Collected,
+    DockerError, Via, DEFAULT_SOCKET,
 };
 
 /// How a recorded `docker inspect` dump is named: `web1.docker-inspect.json` is host `web1`'s.
@@ -193,6 +193,20 @@ fn build(
     for (p, span) in spans {
         doc.record_span(&p, span);
     }
+    // A container's fingerprints follow its name, not its position among the containers.
+    let names: Vec<(usize, String)> = doc
+        .value_at(&["containers".to_string()])
+        .and_then(Value::as_array)
+        .map(|cs| {
+            cs.iter()
+                .enumerate()
+                .filter_map(|(i, c)| Some((i, c.get("Name")?.as_str()?.to_string())))
+                .collect()
+        })
+        .unwrap_or_default();
+    for (i, name) in names {
+        doc.name_item(&["containers".to_string(), i.to_string()], &name);
+    }
     loaded.documents.push(doc);
 }
 
@@ -264,6 +278,10 @@ mod tests {
         assert_eq!(
             line(&["containers", "0", "Config", "Image"]),
             "\"Image\": \"nginx\""
+        );
+        assert_eq!(
+            doc.stable_path(&["containers".into(), "0".into(), "HostConfig".into()]),
+            vec!["containers", "=/web", "HostConfig"]
         );
         // A missing key points at its parent's key.
         assert_eq!(
