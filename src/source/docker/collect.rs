@@ -46,6 +46,9 @@ pub enum DockerError {
     Ssh(String),
     #[error("`docker inspect` on the host: {0}")]
     Exec(String),
+    /// The socket cannot be reached and there is no `docker` command: no Docker on the host.
+    #[error("no Docker on the host ({0})")]
+    Absent(String),
 }
 
 /// The socket path `DOCKER_HOST` names (`unix:///path`), or the default socket. Another scheme
@@ -198,6 +201,9 @@ pub fn collect_ssh(
                 DockerError::Exec(why) => DockerError::Exec(format!(
                     "{why} (after stream-local forwarding to {socket_path} failed: {refused})"
                 )),
+                DockerError::Absent(why) => {
+                    DockerError::Absent(format!("{socket_path}: {refused}; {why}"))
+                }
                 other => other,
             })?;
             Ok(Collected {
@@ -470,6 +476,9 @@ fn exec_inspect(
         let _ = channel.stderr().read_to_string(&mut stderr);
         let _ = channel.wait_close();
         let status = channel.exit_status().unwrap_or(-1);
+        if status == 127 {
+            return Err(DockerError::Absent(stderr.trim().to_string()));
+        }
         if status != 0 {
             let why = stderr.trim();
             return Err(DockerError::Exec(format!(

@@ -136,6 +136,51 @@ pub fn document(
     loaded
 }
 
+/// What `vigie audit` does for one host's Docker: collect its containers through `session`
+/// ([`collect_ssh`], the daemon's socket at `socket_path`) and build their document
+/// ([`document`], virtual file [`ssh_display`]). A host without Docker gives nothing; a daemon
+/// that cannot be read gives an error naming the host.
+pub fn audit_ssh(
+    session: &ssh2::Session,
+    host: &str,
+    socket_path: &str,
+    timeout: std::time::Duration,
+    compose: &drift::ComposeFiles,
+    ctx: &Context,
+) -> Loaded {
+    let display = ssh_display(host);
+    match collect_ssh(session, socket_path, timeout) {
+        Ok(collected) => document(host, &display, &collected.containers, compose, ctx),
+        Err(DockerError::Absent(_)) => Loaded::default(),
+        Err(e) => unreadable(&display, &e),
+    }
+}
+
+/// The local daemon's containers ([`collect_local`]) as a document (virtual file
+/// [`local_display`], host [`LOCAL_HOST`]); an error when the daemon cannot be read.
+pub fn audit_local(
+    socket: Option<&str>,
+    timeout: std::time::Duration,
+    compose: &drift::ComposeFiles,
+    ctx: &Context,
+) -> Loaded {
+    let display = local_display();
+    match collect_local(socket, timeout) {
+        Ok(containers) => document(LOCAL_HOST, &display, &containers, compose, ctx),
+        Err(e) => unreadable(&display, &e),
+    }
+}
+
+fn unreadable(display: &str, e: &DockerError) -> Loaded {
+    Loaded {
+        documents: Vec::new(),
+        problems: vec![Problem::error(
+            display,
+            format!("cannot read the Docker containers: {e}"),
+        )],
+    }
+}
+
 fn build(
     file: &Arc<SourceFile>,
     host: &str,
