@@ -91,6 +91,8 @@ pub fn classify_by_content(path: &Path) -> Option<Kind> {
     if path.extension().is_some_and(|e| e == "json") {
         if docker::sniff(&text) {
             Some(Kind::Docker)
+        } else if caddy::sniff(&text) {
+            Some(Kind::Caddy)
         } else {
             headscale::sniff(&text).then_some(Kind::Headscale)
         }
