@@ -136,6 +136,13 @@ pub fn content_files(unit: &Unit) -> usize {
     }
 }
 
+/// Whether documents of `kind` may bring routes to the project view. A scan with no unit of
+/// such a kind has nothing to join, and its units contribute nothing (a 10,000-file compose
+/// corpus keeps no project parts in memory). A source that contributes routes lists its kind.
+pub fn contributes_routes(kind: Kind) -> bool {
+    matches!(kind, Kind::Caddy)
+}
+
 /// What `doc` says that the project view joins ([`crate::project`]): every source adds the
 /// services or routes it finds in the documents it understands, its own kind's or another's
 /// (Traefik reads compose labels). Called while the unit is processed, so only these compact

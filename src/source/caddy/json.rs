@@ -408,7 +408,10 @@ mod tests {
             let s = d.locate(&p);
             s.file.line_col(s.range.start).line
         };
-        assert_eq!(d.doc["global"][0], json!({"name": "admin", "args": [":2019"], "block": []}));
+        assert_eq!(
+            d.doc["global"][0],
+            json!({"name": "admin", "args": [":2019"], "block": []})
+        );
         assert_eq!(d.doc["global"][1]["name"], "auto_https");
         assert_eq!(line(&["global", "1"]), 6);
         let site = &d.doc["sites"][0];
