@@ -1,5 +1,7 @@
 //! The command line: one definition per flag (clap derive), one file per subcommand.
 
+mod audit;
+mod output_args;
 mod policy_input;
 mod policy_test;
 mod rules;
@@ -15,6 +17,8 @@ use miette::{LabeledSpan, MietteDiagnostic, NamedSource, Report as MReport};
 use crate::finding::Severity;
 use crate::policy::{PolicyError, PolicySet};
 use crate::settings::SettingsError;
+
+pub use output_args::OutputArgs;
 
 /// Exit codes, as documented in the README.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,6 +48,8 @@ struct Cli {
 enum Command {
     /// Scan files and directories (Docker Compose, Terraform, Caddy, Headscale ACLs) against the policies.
     Scan(scan::ScanArgs),
+    /// Audit live hosts over SSH (inventory in vigie.toml, --inventory or --host), read-only.
+    Audit(audit::AuditArgs),
     /// List every rule with its severity and title.
     Rules(rules::RulesArgs),
     /// Print a rule's documentation.
@@ -117,6 +123,7 @@ where
     };
     match cli.command {
         Command::Scan(args) => scan::run(args, &cwd),
+        Command::Audit(args) => audit::run(args, &cwd),
         Command::Rules(args) => rules::list(&args),
         Command::Explain(args) => rules::explain(&args),
         Command::Policy(PolicyCommand::Test(args)) => policy_test::run(&args),

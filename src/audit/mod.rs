@@ -1,0 +1,229 @@
+//! `vigie audit`: live hosts over SSH. Hosts are audited concurrently by a bounded pool of
+//! workers (connect → check the host key → authenticate → run the facts script on one exec
+//! channel); the calling thread turns each host's facts into documents, evaluates them with the
+//! compiled engine and collects findings as hosts finish. A host that cannot be reached gives a
+//! problem naming it, never a stall of the others.
+
+pub mod known_hosts;
+pub mod ssh;
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
+use std::time::Instant;
+
+use crate::document::{Document, Kind};
+use crate::policy::Engine;
+use crate::problem::Problem;
+use crate::scan::{self, host_uri, AuditedHost, HostStatus, Report};
+use crate::settings::Settings;
+use crate::source::host::HostSpec;
+use crate::source::{self, Context, Loaded};
+
+pub use known_hosts::KnownHosts;
+pub use ssh::{SshError, SshOptions};
+
+/// How a run reaches its hosts.
+#[derive(Debug, Clone)]
+pub struct AuditOptions {
+    pub ssh: SshOptions,
+    /// Hosts in flight at once.
+    pub concurrency: usize,
+    pub known_hosts: KnownHosts,
+}
+
+/// The files an audit reads beside the hosts: compose files under the PATHs given, which
+/// `docker.container-drift` compares running containers against.
+#[derive(Debug, Default)]
+pub struct Compose {
+    pub documents: Vec<Document>,
+    pub files: usize,
+}
+
+/// Load the compose files found under `paths` (other kinds of files are not audited).
+pub fn load_compose(paths: &[PathBuf], settings: &Settings, ctx: &Context) -> (Compose, Vec<Problem>) {
+    let (units, mut problems) = scan::plan(paths, settings, ctx);
+    let mut compose = Compose::default();
+    for unit in units.iter().filter(|u| u.kind == Kind::Compose) {
+        let loaded = source::load(unit, ctx);
+        compose.files += unit.files.len();
+        compose.documents.extend(loaded.documents);
+        problems.extend(loaded.problems);
+    }
+    (compose, problems)
+}
+
+/// What a worker brings back from one host.
+struct Collected {
+    status: HostStatus,
+    message: Option<String>,
+    loaded: Loaded,
+}
+
+/// The shell command the facts script runs under: `sh -c '<script>'`, whatever the user's login
+/// shell; standard input is empty.
+fn shell_command(script: &str) -> String {
+    format!("sh -c '{}'", script.replace('\'', "'\\''"))
+}
+
+fn collect(host: &HostSpec, known: &KnownHosts, opts: &AuditOptions) -> Collected {
+    let failed = |status: HostStatus, e: SshError| Collected {
+        status,
+        message: Some(e.to_string()),
+        loaded: Loaded::default(),
+    };
+    let session = match ssh::connect(host, known, &opts.ssh) {
+        Ok(s) => s,
+        Err(e @ SshError::HostKey(_)) => return failed(HostStatus::Refused, e),
+        Err(e @ SshError::Unreachable(_)) => return failed(HostStatus::Unreachable, e),
+        Err(e) => return failed(HostStatus::Failed, e),
+    };
+    let script = facts::script(host);
+    let out = ssh::run(&session, &shell_command(&script), "", opts.ssh.command_timeout);
+    ssh::close(&session);
+    match out {
+        Ok(out) => Collected {
+            status: HostStatus::Reached,
+            message: None,
+            loaded: facts::document(host, &out.stdout),
+        },
+        Err(e) => failed(HostStatus::Failed, e),
+    }
+}
+
+/// Audit `hosts`: every host's facts evaluated by `engine`. `on_host` is called (on this
+/// thread) as each host finishes, for progress.
+pub fn audit(
+    hosts: &[HostSpec],
+    compose: Compose,
+    engine: &Engine,
+    settings: &Settings,
+    ctx: &Context,
+    opts: &AuditOptions,
+    mut on_host: impl FnMut(&AuditedHost),
+) -> Report {
+    let started = Instant::now();
+    let mut report = Report {
+        rules: engine.rules().to_vec(),
+        cwd: ctx.cwd.clone(),
+        files: compose.files,
+        ..Report::default()
+    };
+    let mut engine = engine.clone();
+    let mut audited: Vec<Option<AuditedHost>> = vec![None; hosts.len()];
+    let known = &opts.known_hosts;
+    let next = AtomicUsize::new(0);
+    let workers = opts.concurrency.clamp(1, hosts.len().max(1));
+    let (tx, rx) = mpsc::channel::<(usize, Collected, std::time::Duration)>();
+    std::thread::scope(|s| {
+        for _ in 0..workers {
+            let tx = tx.clone();
+            let next = &next;
+            let spawned = std::thread::Builder::new()
+                .name("vigie-audit".into())
+                .stack_size(512 * 1024)
+                .spawn_scoped(s, move || loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(host) = hosts.get(i) else { break };
+                    let t = Instant::now();
+                    let c = catch_unwind(AssertUnwindSafe(|| collect(host, known, opts)))
+                        .unwrap_or_else(|_| Collected {
+                            status: HostStatus::Failed,
+                            message: Some("internal error while auditing this host (please report it)".into()),
+                            loaded: Loaded::default(),
+                        });
+                    if tx.send((i, c, t.elapsed())).is_err() {
+                        break;
+                    }
+                });
+            if spawned.is_err() {
+                // Fewer workers than asked for: the others take the hosts.
+                break;
+            }
+        }
+        drop(tx);
+        for (i, c, duration) in rx {
+            let Some(host) = hosts.get(i) else { continue };
+            let entry = AuditedHost {
+                name: host.name.clone(),
+                address: host.address.clone(),
+                port: host.port,
+                user: host.user.clone(),
+                tags: host.tags.clone(),
+                status: c.status,
+                message: c.message.clone(),
+                duration,
+            };
+            if let Some(msg) = &c.message {
+                report.problems.push(Problem::error(
+                    host_uri(&host.name),
+                    format!(
+                        "host {} ({}@{}): {} ({})",
+                        host.name,
+                        host.user,
+                        known_hosts::host_string(&host.address, host.port),
+                        msg,
+                        c.status.as_str()
+                    ),
+                ));
+            }
+            report.problems.extend(c.loaded.problems);
+            for doc in &c.loaded.documents {
+                let (f, p) = scan::evaluate(doc, &mut engine, settings);
+                report.findings.extend(f);
+                report.problems.extend(p);
+            }
+            report.documents += c.loaded.documents.len();
+            on_host(&entry);
+            if let Some(slot) = audited.get_mut(i) {
+                *slot = Some(entry);
+            }
+        }
+    });
+    report.hosts = audited
+        .into_iter()
+        .zip(hosts)
+        .map(|(a, host)| {
+            a.unwrap_or_else(|| AuditedHost {
+                name: host.name.clone(),
+                address: host.address.clone(),
+                port: host.port,
+                user: host.user.clone(),
+                tags: host.tags.clone(),
+                status: HostStatus::Failed,
+                message: Some("not audited: no worker thread could be started".into()),
+                duration: std::time::Duration::ZERO,
+            })
+        })
+        .collect();
+    // Compose documents are read for the docker rules, not reported on by an audit.
+    drop(compose);
+    scan::finish(&mut report, settings);
+    report.duration = started.elapsed();
+    report
+}
+
+/// The facts script and the host document, until the host source provides them.
+mod facts {
+    use crate::source::host::HostSpec;
+    use crate::source::Loaded;
+
+    pub fn script(_host: &HostSpec) -> String {
+        "echo '### vigie hostname'; hostname; echo '### vigie sshd -T'; sshd -T 2>&1 || true".into()
+    }
+
+    pub fn document(_host: &HostSpec, _stdout: &str) -> Loaded {
+        Loaded::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn script_is_quoted_for_sh() {
+        assert_eq!(shell_command("echo 'a'"), "sh -c 'echo '\\''a'\\'''");
+    }
+}
