@@ -302,3 +302,44 @@ fn bad_inventory_is_a_located_configuration_error() {
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("no hosts to audit"), "{}", run.stderr);
 }
+
+#[test]
+fn jump_host_reaches_a_host_only_it_can_reach() {
+    if !sshd::available("jump_host_reaches_a_host_only_it_can_reach") {
+        return;
+    }
+    let fleet = Fleet::new();
+    // The bastion's sshd also listens on its own loopback: only reachable through the bastion.
+    let bastion = fleet.host("bastion", &["ListenAddress 127.0.0.1:2222"]);
+    let mut inventory = bastion.inventory(&fleet.key.private);
+    inventory.push_str(&format!(
+        "[[hosts]]\nname = \"inner\"\naddress = \"127.0.0.1\"\nport = 2222\nuser = \"root\"\nidentity = \"{}\"\njump = \"bastion\"\n",
+        fleet.key.private.display()
+    ));
+    fleet.write("inventory.toml", &inventory);
+    fleet.write(
+        "known_hosts",
+        &format!("{}[127.0.0.1]:2222 {}\n", bastion.known_hosts_line(), bastion.host_key),
+    );
+    let run = audit(
+        fleet.dir.path(),
+        &["--inventory", "inventory.toml", "--known-hosts", "known_hosts", "--format", "json", "--fail-on", "none"],
+    );
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    assert_eq!(
+        hosts_by_status(&run.json()),
+        vec![("bastion".into(), "reached".into()), ("inner".into(), "reached".into())]
+    );
+
+    // The target's key is checked too, through the tunnel.
+    fleet.write("known_bastion_only", &bastion.known_hosts_line());
+    let run = audit(
+        fleet.dir.path(),
+        &["--inventory", "inventory.toml", "--known-hosts", "known_bastion_only", "--format", "json"],
+    );
+    assert_eq!(run.code, 3, "{}\n{}", run.stdout, run.stderr);
+    assert_eq!(
+        hosts_by_status(&run.json()),
+        vec![("bastion".into(), "reached".into()), ("inner".into(), "refused".into())]
+    );
+}

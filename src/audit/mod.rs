@@ -67,21 +67,45 @@ fn shell_command(script: &str) -> String {
     format!("sh -c '{}'", script.replace('\'', "'\\''"))
 }
 
-fn collect(host: &HostSpec, known: &KnownHosts, opts: &AuditOptions) -> Collected {
+/// The host `host.jump` names: another inventory host, else `[USER@]ADDR[:PORT]`.
+fn jump_host(host: &HostSpec, hosts: &[HostSpec]) -> Result<Option<HostSpec>, String> {
+    let Some(jump) = &host.jump else {
+        return Ok(None);
+    };
+    let spec = match hosts.iter().find(|h| &h.name == jump) {
+        Some(h) => h.clone(),
+        None => crate::settings::inventory::parse_host_arg(jump, &crate::settings::Env::from_process())
+            .map_err(|e| format!("invalid jump host {e}"))?,
+    };
+    if spec.jump.is_some() {
+        return Err(format!(
+            "jump host {} has a jump host itself; chained jumps are not supported",
+            spec.name
+        ));
+    }
+    Ok(Some(spec))
+}
+
+fn collect(host: &HostSpec, hosts: &[HostSpec], known: &KnownHosts, opts: &AuditOptions) -> Collected {
     let failed = |status: HostStatus, e: SshError| Collected {
         status,
         message: Some(e.to_string()),
         loaded: Loaded::default(),
     };
-    let session = match ssh::connect(host, known, &opts.ssh) {
+    let jump = match jump_host(host, hosts) {
+        Ok(j) => j,
+        Err(m) => return failed(HostStatus::Failed, SshError::Unreachable(m)),
+    };
+    let conn = match ssh::connect(host, jump.as_ref(), known, &opts.ssh) {
         Ok(s) => s,
         Err(e @ SshError::HostKey(_)) => return failed(HostStatus::Refused, e),
         Err(e @ SshError::Unreachable(_)) => return failed(HostStatus::Unreachable, e),
         Err(e) => return failed(HostStatus::Failed, e),
     };
     let script = facts::script(host);
-    let out = ssh::run(&session, &shell_command(&script), "", opts.ssh.command_timeout);
-    ssh::close(&session);
+    let out = ssh::run(&conn.session, &shell_command(&script), "", opts.ssh.command_timeout);
+    ssh::close(&conn.session);
+    drop(conn);
     match out {
         Ok(out) => Collected {
             status: HostStatus::Reached,
@@ -127,7 +151,7 @@ pub fn audit(
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(host) = hosts.get(i) else { break };
                     let t = Instant::now();
-                    let c = catch_unwind(AssertUnwindSafe(|| collect(host, known, opts)))
+                    let c = catch_unwind(AssertUnwindSafe(|| collect(host, hosts, known, opts)))
                         .unwrap_or_else(|_| Collected {
                             status: HostStatus::Failed,
                             message: Some("internal error while auditing this host (please report it)".into()),

@@ -53,8 +53,140 @@ fn millis(d: Duration) -> u32 {
     u32::try_from(d.as_millis()).unwrap_or(u32::MAX).max(1)
 }
 
-/// An authenticated session with `host`, its key checked against `known`.
-pub fn connect(host: &HostSpec, known: &KnownHosts, opts: &SshOptions) -> Result<Session, SshError> {
+/// An authenticated session with a host, and the tunnel it runs through when it was reached
+/// through a jump host. Fields drop in order: the session first (closing the socket the tunnel
+/// forwards, which ends the tunnel's thread), then the tunnel (joining that thread).
+pub struct Connection {
+    pub session: Session,
+    _tunnel: Option<Tunnel>,
+}
+
+struct Tunnel {
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Drop for Tunnel {
+    fn drop(&mut self) {
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+/// An authenticated session with `host` (through `jump` when given), every host key checked
+/// against `known`.
+pub fn connect(
+    host: &HostSpec,
+    jump: Option<&HostSpec>,
+    known: &KnownHosts,
+    opts: &SshOptions,
+) -> Result<Connection, SshError> {
+    let Some(jump) = jump else {
+        let stream = tcp(host, opts)?;
+        return Ok(Connection {
+            session: establish(stream, host, known, opts)?,
+            _tunnel: None,
+        });
+    };
+    let via = |e: SshError| {
+        let wrap = |m: String| format!("jump host {} ({}): {m}", jump.name, jump.address);
+        match e {
+            SshError::Unreachable(m) => SshError::Unreachable(wrap(m)),
+            SshError::HostKey(m) => SshError::HostKey(wrap(m)),
+            SshError::Auth(m) => SshError::Auth(wrap(m)),
+            SshError::Command(m) => SshError::Command(wrap(m)),
+        }
+    };
+    let jump_session = establish(tcp(jump, opts).map_err(via)?, jump, known, opts).map_err(via)?;
+    let channel = jump_session
+        .channel_direct_tcpip(&host.address, host.port, None)
+        .map_err(|e| {
+            via(SshError::Unreachable(format!(
+                "cannot open a connection to {}: {}",
+                known_hosts::host_string(&host.address, host.port),
+                e.message()
+            )))
+        })?;
+    let (local, remote) = std::os::unix::net::UnixStream::pair()
+        .map_err(|e| SshError::Unreachable(format!("cannot make a socket pair: {e}")))?;
+    let thread = std::thread::Builder::new()
+        .name("vigie-jump".into())
+        .stack_size(256 * 1024)
+        .spawn(move || forward(jump_session, channel, remote))
+        .map_err(|e| SshError::Unreachable(format!("cannot start the jump tunnel: {e}")))?;
+    let tunnel = Tunnel {
+        thread: Some(thread),
+    };
+    // On failure `local` is gone with the half-made session, and `tunnel` joins its thread.
+    let session = establish(local, host, known, opts)?;
+    Ok(Connection {
+        session,
+        _tunnel: Some(tunnel),
+    })
+}
+
+/// Copy bytes both ways between a direct-tcpip channel of the jump host and the local end of
+/// the target's session, until either side closes.
+fn forward(jump: Session, mut channel: ssh2::Channel, mut local: std::os::unix::net::UnixStream) {
+    use std::io::ErrorKind::WouldBlock;
+    jump.set_blocking(false);
+    if local.set_nonblocking(true).is_err() {
+        return;
+    }
+    let mut buf = vec![0u8; 32 * 1024];
+    let mut to_local: Vec<u8> = Vec::new();
+    let mut to_channel: Vec<u8> = Vec::new();
+    loop {
+        let mut busy = false;
+        if to_local.is_empty() {
+            match channel.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => to_local.extend_from_slice(buf.get(..n).unwrap_or(&[])),
+                Err(e) if e.kind() == WouldBlock => {}
+                Err(_) => break,
+            }
+        }
+        if !to_local.is_empty() {
+            match local.write(&to_local) {
+                Ok(n) => {
+                    to_local.drain(..n.min(to_local.len()));
+                    busy = true;
+                }
+                Err(e) if e.kind() == WouldBlock => {}
+                Err(_) => break,
+            }
+        }
+        if to_channel.is_empty() {
+            match local.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => to_channel.extend_from_slice(buf.get(..n).unwrap_or(&[])),
+                Err(e) if e.kind() == WouldBlock => {}
+                Err(_) => break,
+            }
+        }
+        if !to_channel.is_empty() {
+            match channel.write(&to_channel) {
+                Ok(n) => {
+                    to_channel.drain(..n.min(to_channel.len()));
+                    busy = true;
+                }
+                Err(e) if e.kind() == WouldBlock => {}
+                Err(_) => break,
+            }
+        }
+        if !busy {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+    }
+    drop(local);
+    jump.set_blocking(true);
+    jump.set_timeout(1000);
+    let _ = channel.close();
+    close(&jump);
+}
+
+/// A TCP connection to `host` within the connect timeout.
+fn tcp(host: &HostSpec, opts: &SshOptions) -> Result<TcpStream, SshError> {
     let addrs: Vec<SocketAddr> = (host.address.as_str(), host.port)
         .to_socket_addrs()
         .map_err(|e| SshError::Unreachable(format!("cannot resolve {}: {e}", host.address)))?
@@ -85,7 +217,16 @@ pub fn connect(host: &HostSpec, known: &KnownHosts, opts: &SshOptions) -> Result
     let _ = stream.set_read_timeout(Some(opts.connect_timeout));
     let _ = stream.set_write_timeout(Some(opts.connect_timeout));
     let _ = stream.set_nodelay(true);
+    Ok(stream)
+}
 
+/// Handshake over `stream`, check the host key, authenticate.
+fn establish<S: std::os::fd::AsRawFd + 'static>(
+    stream: S,
+    host: &HostSpec,
+    known: &KnownHosts,
+    opts: &SshOptions,
+) -> Result<Session, SshError> {
     let mut session =
         Session::new().map_err(|e| SshError::Unreachable(format!("cannot start SSH: {e}")))?;
     session.set_timeout(millis(opts.connect_timeout));

@@ -452,7 +452,7 @@ backup = { marker = "/var/backups/done" }
             "marker",
             "exactly one",
         );
-        check("[[hosts]]\nname = \"x\"\n", "name", "address");
+        check("[[hosts]]\nname = \"x\"\n", "hosts", "address");
     }
 
     #[test]
