@@ -99,11 +99,15 @@ impl Report {
         self.rules.iter().find(|r| r.meta.id == id)
     }
 
-    /// The active findings of an audited host.
+    /// The active findings of an audited host: those in its virtual files (`ssh://<host>` and
+    /// `ssh://<host>/<fact>`).
     pub fn host_findings<'a>(&'a self, host: &'a AuditedHost) -> impl Iterator<Item = &'a Finding> {
-        let prefix = format!("{}/", host.uri());
-        self.active()
-            .filter(move |f| f.location.file.display.starts_with(&prefix))
+        let uri = host.uri();
+        self.active().filter(move |f| {
+            let file = f.location.file.display.as_str();
+            file.strip_prefix(uri.as_str())
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+        })
     }
 }
 

@@ -57,7 +57,13 @@ fn error_messages(report: &Value) -> Vec<String> {
         .as_array()
         .unwrap()
         .iter()
-        .map(|e| format!("{}: {}", e["file"].as_str().unwrap(), e["message"].as_str().unwrap()))
+        .map(|e| {
+            format!(
+                "{}: {}",
+                e["file"].as_str().unwrap(),
+                e["message"].as_str().unwrap()
+            )
+        })
         .collect()
 }
 
@@ -85,7 +91,10 @@ impl Fleet {
     }
 
     fn inventory(&self, hosts: &[&NetnsHost]) {
-        let text: String = hosts.iter().map(|h| h.inventory(&self.key.private)).collect();
+        let text: String = hosts
+            .iter()
+            .map(|h| h.inventory(&self.key.private))
+            .collect();
         self.write("inventory.toml", &text);
     }
 }
@@ -113,7 +122,14 @@ fn several_hosts_audited_at_once() {
     );
     let run = audit(
         fleet.dir.path(),
-        &["--inventory", "inventory.toml", "--format", "json", "--fail-on", "none"],
+        &[
+            "--inventory",
+            "inventory.toml",
+            "--format",
+            "json",
+            "--fail-on",
+            "none",
+        ],
     );
     let report = run.json();
     assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
@@ -148,11 +164,21 @@ fn host_keys_unknown_or_changed_are_refused() {
     fleet.write("known_empty", "");
     let run = audit(
         fleet.dir.path(),
-        &["--inventory", "inventory.toml", "--known-hosts", "known_empty", "--format", "json"],
+        &[
+            "--inventory",
+            "inventory.toml",
+            "--known-hosts",
+            "known_empty",
+            "--format",
+            "json",
+        ],
     );
     assert_eq!(run.code, 3, "{}\n{}", run.stdout, run.stderr);
     let report = run.json();
-    assert_eq!(hosts_by_status(&report), vec![("web1".into(), "refused".into())]);
+    assert_eq!(
+        hosts_by_status(&report),
+        vec![("web1".into(), "refused".into())]
+    );
     assert!(report["findings"].as_array().unwrap().is_empty());
     let errors = error_messages(&report);
     assert!(
@@ -167,15 +193,29 @@ fn host_keys_unknown_or_changed_are_refused() {
     fleet.write("known_changed", &changed);
     let run = audit(
         fleet.dir.path(),
-        &["--inventory", "inventory.toml", "--known-hosts", "known_changed", "--format", "sarif"],
+        &[
+            "--inventory",
+            "inventory.toml",
+            "--known-hosts",
+            "known_changed",
+            "--format",
+            "sarif",
+        ],
     );
     assert_eq!(run.code, 3, "{}\n{}", run.stdout, run.stderr);
     let sarif = run.json();
+    common::assert_valid_sarif(&common::sarif_validator(), &sarif, "a refused host");
     let notes = &sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"];
     let text = notes.to_string();
-    assert!(text.contains("HOST KEY CHANGED") && text.contains("web1"), "{text}");
+    assert!(
+        text.contains("HOST KEY CHANGED") && text.contains("web1"),
+        "{text}"
+    );
     assert!(sarif["runs"][0]["results"].as_array().unwrap().is_empty());
-    assert_eq!(sarif["runs"][0]["invocations"][0]["executionSuccessful"], false);
+    assert_eq!(
+        sarif["runs"][0]["invocations"][0]["executionSuccessful"],
+        false
+    );
 
     // The opt-in accepts an unknown key, loudly...
     let run = audit(
@@ -193,7 +233,10 @@ fn host_keys_unknown_or_changed_are_refused() {
         ],
     );
     assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
-    assert_eq!(hosts_by_status(&run.json()), vec![("web1".into(), "reached".into())]);
+    assert_eq!(
+        hosts_by_status(&run.json()),
+        vec![("web1".into(), "reached".into())]
+    );
     assert!(run.stderr.contains("insecure"), "{}", run.stderr);
 
     // ...and still refuses a changed one.
@@ -210,7 +253,10 @@ fn host_keys_unknown_or_changed_are_refused() {
         ],
     );
     assert_eq!(run.code, 3, "{}\n{}", run.stdout, run.stderr);
-    assert_eq!(hosts_by_status(&run.json()), vec![("web1".into(), "refused".into())]);
+    assert_eq!(
+        hosts_by_status(&run.json()),
+        vec![("web1".into(), "refused".into())]
+    );
 
     // The right key, given as a hashed `[host]:port`-less entry, is accepted.
     let hashed = Command::new("ssh-keygen")
@@ -227,7 +273,16 @@ fn host_keys_unknown_or_changed_are_refused() {
     assert!(text.starts_with("|1|"), "{text}");
     let run = audit(
         fleet.dir.path(),
-        &["--inventory", "inventory.toml", "--known-hosts", "known_hashed", "--format", "json", "--fail-on", "none"],
+        &[
+            "--inventory",
+            "inventory.toml",
+            "--known-hosts",
+            "known_hashed",
+            "--format",
+            "json",
+            "--fail-on",
+            "none",
+        ],
     );
     assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
 }
@@ -259,7 +314,14 @@ fn silent_and_hanging_hosts_are_bounded() {
     let started = Instant::now();
     let run = audit(
         fleet.dir.path(),
-        &["--inventory", "inventory.toml", "--format", "json", "--fail-on", "none"],
+        &[
+            "--inventory",
+            "inventory.toml",
+            "--format",
+            "json",
+            "--fail-on",
+            "none",
+        ],
     );
     let took = started.elapsed();
     assert_eq!(run.code, 3, "{}\n{}", run.stdout, run.stderr);
@@ -275,8 +337,14 @@ fn silent_and_hanging_hosts_are_bounded() {
         run.stderr
     );
     let errors = error_messages(&report).join("\n");
-    assert!(errors.contains("ssh://hang: host hang") && errors.contains("did not finish within"), "{errors}");
-    assert!(errors.contains("ssh://silent: host silent") && errors.contains("handshake"), "{errors}");
+    assert!(
+        errors.contains("ssh://hang: host hang") && errors.contains("did not finish within"),
+        "{errors}"
+    );
+    assert!(
+        errors.contains("ssh://silent: host silent") && errors.contains("handshake"),
+        "{errors}"
+    );
     // Hosts are audited at once: the run takes about the longest timeout, not their sum (a
     // generous bound; this is not a speed test).
     assert!(took < Duration::from_secs(30), "took {took:?}");
@@ -291,12 +359,20 @@ fn bad_inventory_is_a_located_configuration_error() {
     )]);
     let run = audit(dir.path(), &["--inventory", "inv.toml"]);
     assert_eq!(run.code, 2, "{}", run.stderr);
-    assert!(run.stderr.contains("port must be between 1 and 65535"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("port must be between 1 and 65535"),
+        "{}",
+        run.stderr
+    );
     assert!(run.stderr.contains("inv.toml:4"), "{}", run.stderr);
 
     let run = audit(dir.path(), &["--host", "root@10.0.0.1:http"]);
     assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("not between 1 and 65535"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("not between 1 and 65535"),
+        "{}",
+        run.stderr
+    );
 
     let run = audit(dir.path(), &[]);
     assert_eq!(run.code, 2);
@@ -319,27 +395,100 @@ fn jump_host_reaches_a_host_only_it_can_reach() {
     fleet.write("inventory.toml", &inventory);
     fleet.write(
         "known_hosts",
-        &format!("{}[127.0.0.1]:2222 {}\n", bastion.known_hosts_line(), bastion.host_key),
+        &format!(
+            "{}[127.0.0.1]:2222 {}\n",
+            bastion.known_hosts_line(),
+            bastion.host_key
+        ),
     );
     let run = audit(
         fleet.dir.path(),
-        &["--inventory", "inventory.toml", "--known-hosts", "known_hosts", "--format", "json", "--fail-on", "none"],
+        &[
+            "--inventory",
+            "inventory.toml",
+            "--known-hosts",
+            "known_hosts",
+            "--format",
+            "json",
+            "--fail-on",
+            "none",
+        ],
     );
     assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
     assert_eq!(
         hosts_by_status(&run.json()),
-        vec![("bastion".into(), "reached".into()), ("inner".into(), "reached".into())]
+        vec![
+            ("bastion".into(), "reached".into()),
+            ("inner".into(), "reached".into())
+        ]
     );
 
     // The target's key is checked too, through the tunnel.
     fleet.write("known_bastion_only", &bastion.known_hosts_line());
     let run = audit(
         fleet.dir.path(),
-        &["--inventory", "inventory.toml", "--known-hosts", "known_bastion_only", "--format", "json"],
+        &[
+            "--inventory",
+            "inventory.toml",
+            "--known-hosts",
+            "known_bastion_only",
+            "--format",
+            "json",
+        ],
     );
     assert_eq!(run.code, 3, "{}\n{}", run.stdout, run.stderr);
     assert_eq!(
         hosts_by_status(&run.json()),
-        vec![("bastion".into(), "reached".into()), ("inner".into(), "refused".into())]
+        vec![
+            ("bastion".into(), "reached".into()),
+            ("inner".into(), "refused".into())
+        ]
     );
+}
+
+/// The transport itself: the command's output and exit status come back whole, from the host's
+/// own sshd settings and hostname.
+#[test]
+fn transport_runs_one_command_and_returns_its_output() {
+    use vigie::audit::{ssh, KnownHosts, SshOptions};
+    use vigie::source::host::HostSpec;
+
+    if !sshd::available("transport_runs_one_command_and_returns_its_output") {
+        return;
+    }
+    let fleet = Fleet::new();
+    let host = fleet.host("web7", &["PasswordAuthentication yes"]);
+    let spec = HostSpec {
+        name: "web7".into(),
+        address: host.address.clone(),
+        port: 22,
+        user: "root".into(),
+        identity: Some(fleet.key.private.clone()),
+        tags: Vec::new(),
+        jump: None,
+        backup: None,
+    };
+    let known = KnownHosts::parse(&host.known_hosts_line());
+    let opts = SshOptions {
+        connect_timeout: Duration::from_secs(5),
+        command_timeout: Duration::from_secs(10),
+        accept_unknown: false,
+        home: None,
+    };
+    let conn = ssh::connect(&spec, None, &known, &opts).unwrap();
+    // More output than one channel window, and stderr beside it.
+    let out = ssh::run(
+        &conn.session,
+        "sh -c 'hostname; /usr/sbin/sshd -T | grep -i ^passwordauthentication; head -c 3000000 /dev/zero | tr \"\\0\" x; echo; echo oops >&2; exit 7'",
+        "",
+        opts.command_timeout,
+    )
+    .unwrap();
+    let mut lines = out.stdout.lines();
+    assert_eq!(lines.next(), Some("web7"));
+    assert_eq!(lines.next(), Some("passwordauthentication yes"));
+    assert_eq!(lines.next().map(str::len), Some(3_000_000));
+    assert_eq!(out.stderr.trim(), "oops");
+    assert_eq!(out.status, Some(7));
+    ssh::close(&conn.session);
 }

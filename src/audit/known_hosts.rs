@@ -21,8 +21,14 @@ enum Marker {
 #[derive(Debug, Clone)]
 enum Pattern {
     /// `|1|base64(salt)|base64(HMAC-SHA1(salt, host))`.
-    Hashed { salt: Vec<u8>, hash: Vec<u8> },
-    Plain { glob: String, negated: bool },
+    Hashed {
+        salt: Vec<u8>,
+        hash: Vec<u8>,
+    },
+    Plain {
+        glob: String,
+        negated: bool,
+    },
 }
 
 #[derive(Debug, Clone)]

@@ -42,7 +42,11 @@ pub struct Compose {
 }
 
 /// Load the compose files found under `paths` (other kinds of files are not audited).
-pub fn load_compose(paths: &[PathBuf], settings: &Settings, ctx: &Context) -> (Compose, Vec<Problem>) {
+pub fn load_compose(
+    paths: &[PathBuf],
+    settings: &Settings,
+    ctx: &Context,
+) -> (Compose, Vec<Problem>) {
     let (units, mut problems) = scan::plan(paths, settings, ctx);
     let mut compose = Compose::default();
     for unit in units.iter().filter(|u| u.kind == Kind::Compose) {
@@ -74,8 +78,10 @@ fn jump_host(host: &HostSpec, hosts: &[HostSpec]) -> Result<Option<HostSpec>, St
     };
     let spec = match hosts.iter().find(|h| &h.name == jump) {
         Some(h) => h.clone(),
-        None => crate::settings::inventory::parse_host_arg(jump, &crate::settings::Env::from_process())
-            .map_err(|e| format!("invalid jump host {e}"))?,
+        None => {
+            crate::settings::inventory::parse_host_arg(jump, &crate::settings::Env::from_process())
+                .map_err(|e| format!("invalid jump host {e}"))?
+        }
     };
     if spec.jump.is_some() {
         return Err(format!(
@@ -86,7 +92,12 @@ fn jump_host(host: &HostSpec, hosts: &[HostSpec]) -> Result<Option<HostSpec>, St
     Ok(Some(spec))
 }
 
-fn collect(host: &HostSpec, hosts: &[HostSpec], known: &KnownHosts, opts: &AuditOptions) -> Collected {
+fn collect(
+    host: &HostSpec,
+    hosts: &[HostSpec],
+    known: &KnownHosts,
+    opts: &AuditOptions,
+) -> Collected {
     let failed = |status: HostStatus, e: SshError| Collected {
         status,
         message: Some(e.to_string()),
@@ -103,7 +114,12 @@ fn collect(host: &HostSpec, hosts: &[HostSpec], known: &KnownHosts, opts: &Audit
         Err(e) => return failed(HostStatus::Failed, e),
     };
     let script = facts::script(host);
-    let out = ssh::run(&conn.session, &shell_command(&script), "", opts.ssh.command_timeout);
+    let out = ssh::run(
+        &conn.session,
+        &shell_command(&script),
+        "",
+        opts.ssh.command_timeout,
+    );
     ssh::close(&conn.session);
     drop(conn);
     match out {
@@ -154,7 +170,9 @@ pub fn audit(
                     let c = catch_unwind(AssertUnwindSafe(|| collect(host, hosts, known, opts)))
                         .unwrap_or_else(|_| Collected {
                             status: HostStatus::Failed,
-                            message: Some("internal error while auditing this host (please report it)".into()),
+                            message: Some(
+                                "internal error while auditing this host (please report it)".into(),
+                            ),
                             loaded: Loaded::default(),
                         });
                     if tx.send((i, c, t.elapsed())).is_err() {

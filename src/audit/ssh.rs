@@ -254,7 +254,9 @@ fn establish<S: std::os::fd::AsRawFd + 'static>(
         .ok_or_else(|| SshError::HostKey("the host presented no host key".into()))?;
     let key = key.to_vec();
     let fp = known_hosts::fingerprint(&key);
-    let kind = known_hosts::blob_type(&key).unwrap_or("unknown").to_string();
+    let kind = known_hosts::blob_type(&key)
+        .unwrap_or("unknown")
+        .to_string();
     match known.check(&host.address, host.port, &key) {
         Verdict::Known => {}
         Verdict::Revoked => {
@@ -344,10 +346,19 @@ fn is_transport_error(e: &ssh2::Error) -> bool {
 }
 
 /// Run `command` on one exec channel, writing `stdin` to it, within `timeout` in all.
-pub fn run(session: &Session, command: &str, stdin: &str, timeout: Duration) -> Result<Output, SshError> {
+pub fn run(
+    session: &Session,
+    command: &str,
+    stdin: &str,
+    timeout: Duration,
+) -> Result<Output, SshError> {
     let deadline = Instant::now() + timeout;
     let remaining = || deadline.saturating_duration_since(Instant::now());
-    let timed_out = || SshError::Command(format!("the facts command did not finish within {timeout:?}"));
+    let timed_out = || {
+        SshError::Command(format!(
+            "the facts command did not finish within {timeout:?}"
+        ))
+    };
     session.set_timeout(millis(remaining()));
     let mut channel = session
         .channel_session()

@@ -103,8 +103,11 @@ pub fn run(args: AuditArgs, cwd: &Path) -> ExitStatus {
         .as_ref()
         .map(|p| cwd.join(p))
         .or_else(|| settings.audit.known_hosts.clone())
-        .or_else(|| env.home.as_ref().map(|h| h.join(".ssh").join("known_hosts")))
-    {
+        .or_else(|| {
+            env.home
+                .as_ref()
+                .map(|h| h.join(".ssh").join("known_hosts"))
+        }) {
         Some(p) => p,
         None => {
             eprintln!("error: $HOME is not set: give --known-hosts FILE");
@@ -146,13 +149,11 @@ pub fn run(args: AuditArgs, cwd: &Path) -> ExitStatus {
     let (compose, problems) = audit::load_compose(&args.paths, &settings, &ctx);
 
     let progress = if args.out.is_human() && std::io::stderr().is_terminal() {
-        let bar = ProgressBar::with_draw_target(
-            Some(hosts.len() as u64),
-            ProgressDrawTarget::stderr(),
-        );
-        if let Ok(style) =
-            ProgressStyle::with_template("{spinner} auditing {pos}/{len} hosts [{bar:30}] {elapsed} {msg}")
-        {
+        let bar =
+            ProgressBar::with_draw_target(Some(hosts.len() as u64), ProgressDrawTarget::stderr());
+        if let Ok(style) = ProgressStyle::with_template(
+            "{spinner} auditing {pos}/{len} hosts [{bar:30}] {elapsed} {msg}",
+        ) {
             bar.set_style(style.progress_chars("=> "));
         }
         bar.enable_steady_tick(Duration::from_millis(120));

@@ -130,7 +130,11 @@ struct RawInventory {
 
 type Err<'a> = dyn Fn(Option<Range<usize>>, String) -> SettingsError + 'a;
 
-fn seconds(v: &toml::Spanned<toml::Value>, what: &str, err: &Err) -> Result<Duration, SettingsError> {
+fn seconds(
+    v: &toml::Spanned<toml::Value>,
+    what: &str,
+    err: &Err,
+) -> Result<Duration, SettingsError> {
     let secs = match v.get_ref() {
         toml::Value::Integer(i) => *i as f64,
         toml::Value::Float(f) => *f,
@@ -202,12 +206,7 @@ pub(super) fn hosts(
             Some(p) => u16::try_from(*p.get_ref())
                 .ok()
                 .filter(|p| *p > 0)
-                .ok_or_else(|| {
-                    err(
-                        Some(p.span()),
-                        "port must be between 1 and 65535".into(),
-                    )
-                })?,
+                .ok_or_else(|| err(Some(p.span()), "port must be between 1 and 65535".into()))?,
             None => 22,
         };
         let name = match &h.name {
@@ -221,7 +220,10 @@ pub(super) fn hosts(
             None => default_name(&address, port),
         };
         if out.iter().any(|o| o.name == name) {
-            let at = h.name.as_ref().map_or(h.address.span(), toml::Spanned::span);
+            let at = h
+                .name
+                .as_ref()
+                .map_or(h.address.span(), toml::Spanned::span);
             return Err(err(
                 Some(at),
                 format!("two hosts are named {name:?}; give each host its own `name`"),
@@ -384,10 +386,16 @@ mod tests {
     #[test]
     fn host_arguments() {
         let h = parse_host_arg("root@10.0.0.1:2222", &env()).unwrap();
-        assert_eq!((h.user.as_str(), h.address.as_str(), h.port), ("root", "10.0.0.1", 2222));
+        assert_eq!(
+            (h.user.as_str(), h.address.as_str(), h.port),
+            ("root", "10.0.0.1", 2222)
+        );
         assert_eq!(h.name, "10.0.0.1:2222");
         let h = parse_host_arg("web1", &env()).unwrap();
-        assert_eq!((h.user.as_str(), h.address.as_str(), h.port), ("ops", "web1", 22));
+        assert_eq!(
+            (h.user.as_str(), h.address.as_str(), h.port),
+            ("ops", "web1", 22)
+        );
         let h = parse_host_arg("a@[fd00::1]:2200", &env()).unwrap();
         assert_eq!((h.address.as_str(), h.port), ("fd00::1", 2200));
         assert_eq!(h.name, "[fd00::1]:2200");
@@ -440,8 +448,16 @@ backup = { marker = "/var/backups/done" }
             let span = e.span.unwrap();
             assert!(text[span].contains(at), "{text}");
         };
-        check("[[hosts]]\naddress = \"a\"\nport = 70000\n", "70000", "port");
-        check("[[hosts]]\naddress = \"a\"\nprot = 1\n", "prot", "unknown field");
+        check(
+            "[[hosts]]\naddress = \"a\"\nport = 70000\n",
+            "70000",
+            "port",
+        );
+        check(
+            "[[hosts]]\naddress = \"a\"\nprot = 1\n",
+            "prot",
+            "unknown field",
+        );
         check(
             "[[hosts]]\nname = \"x\"\naddress = \"a\"\n[[hosts]]\nname = \"x\"\naddress = \"b\"\n",
             "\"x\"",
@@ -467,10 +483,15 @@ backup = { marker = "/var/backups/done" }
         assert_eq!(s.audit.concurrency, 8);
         assert_eq!(s.audit.known_hosts, Some(PathBuf::from("/srv/kh")));
         assert_eq!(s.hosts[0].user, "ops");
-        let e = Settings::parse_with(Path::new("v"), "[audit]\nconcurrency = 0\n", &env()).unwrap_err();
+        let e =
+            Settings::parse_with(Path::new("v"), "[audit]\nconcurrency = 0\n", &env()).unwrap_err();
         assert!(e.message.contains("concurrency"));
-        let e = Settings::parse_with(Path::new("v"), "[audit]\ncommand_timeout = \"1m\"\n", &env())
-            .unwrap_err();
+        let e = Settings::parse_with(
+            Path::new("v"),
+            "[audit]\ncommand_timeout = \"1m\"\n",
+            &env(),
+        )
+        .unwrap_err();
         assert_eq!(e.span.map(|s| s.start), Some(26));
     }
 }

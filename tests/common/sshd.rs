@@ -74,17 +74,9 @@ pub struct ClientKey {
 
 pub fn client_key(dir: &Path) -> ClientKey {
     let private = dir.join("id_ed25519");
-    run(Command::new("ssh-keygen").args([
-        "-q",
-        "-t",
-        "ed25519",
-        "-N",
-        "",
-        "-C",
-        "vigie-test",
-        "-f",
-    ])
-    .arg(&private))
+    run(Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "", "-C", "vigie-test", "-f"])
+        .arg(&private))
     .unwrap();
     let public = std::fs::read_to_string(private.with_extension("pub")).unwrap();
     ClientKey { private, public }
@@ -134,7 +126,14 @@ impl NetnsHost {
         let host_ip = format!("{}/30", host.address);
         ip(&["netns", "add", &host.netns])?;
         ip(&[
-            "link", "add", &host.veth_root, "type", "veth", "peer", "name", &veth_host,
+            "link",
+            "add",
+            &host.veth_root,
+            "type",
+            "veth",
+            "peer",
+            "name",
+            &veth_host,
         ])?;
         ip(&["link", "set", &veth_host, "netns", &host.netns])?;
         ip(&["addr", "add", &root_ip, "dev", &host.veth_root])?;
@@ -150,8 +149,13 @@ impl NetnsHost {
         run(Command::new("ssh-keygen")
             .args(["-q", "-t", "ed25519", "-N", "", "-C", name, "-f"])
             .arg(&key))?;
-        let pubkey = std::fs::read_to_string(key.with_extension("pub")).map_err(|e| e.to_string())?;
-        host.host_key = pubkey.split_whitespace().take(2).collect::<Vec<_>>().join(" ");
+        let pubkey =
+            std::fs::read_to_string(key.with_extension("pub")).map_err(|e| e.to_string())?;
+        host.host_key = pubkey
+            .split_whitespace()
+            .take(2)
+            .collect::<Vec<_>>()
+            .join(" ");
         let auth = etc.join("authorized_keys");
         std::fs::write(&auth, &client.public).map_err(|e| e.to_string())?;
         let mut conf = format!(
@@ -174,10 +178,25 @@ impl NetnsHost {
             etc = etc.display()
         );
         let child = Command::new("ip")
-            .args(["netns", "exec", &ns, "unshare", "--uts", "--mount", "--propagation", "private", "sh", "-c", &script])
+            .args([
+                "netns",
+                "exec",
+                &ns,
+                "unshare",
+                "--uts",
+                "--mount",
+                "--propagation",
+                "private",
+                "sh",
+                "-c",
+                &script,
+            ])
             .stdin(Stdio::null())
             .stdout(Stdio::null())
-            .stderr(std::fs::File::create(host.dir.path().join("sshd.log")).map_err(|e| e.to_string())?)
+            .stderr(
+                std::fs::File::create(host.dir.path().join("sshd.log"))
+                    .map_err(|e| e.to_string())?,
+            )
             .spawn()
             .map_err(|e| format!("cannot start sshd: {e}"))?;
         host.sshd = Some(child);
@@ -223,9 +242,15 @@ impl NetnsHost {
 impl Drop for NetnsHost {
     fn drop(&mut self) {
         // Every process left in the namespace (sshd's per-connection children too), by PID.
-        if let Ok(out) = Command::new("ip").args(["netns", "pids", &self.netns]).output() {
+        if let Ok(out) = Command::new("ip")
+            .args(["netns", "pids", &self.netns])
+            .output()
+        {
             for pid in String::from_utf8_lossy(&out.stdout).split_whitespace() {
-                let _ = Command::new("kill").args(["-9", pid]).status();
+                let _ = Command::new("kill")
+                    .args(["-9", pid])
+                    .stderr(Stdio::null())
+                    .status();
             }
         }
         if let Some(mut child) = self.sshd.take() {
@@ -236,7 +261,9 @@ impl Drop for NetnsHost {
             .args(["link", "del", &self.veth_root])
             .stderr(Stdio::null())
             .status();
-        let _ = Command::new("ip").args(["netns", "del", &self.netns]).status();
+        let _ = Command::new("ip")
+            .args(["netns", "del", &self.netns])
+            .status();
     }
 }
 
