@@ -10,7 +10,7 @@ use rayon::prelude::*;
 
 use crate::discover;
 use crate::document::{Document, Kind};
-use crate::finding::{fingerprint, Finding, Location};
+use crate::finding::{fingerprint, Finding, Location, Severity};
 use crate::policy::{Denial, Engine, Rule};
 use crate::problem::{Level, Problem};
 use crate::settings::{RuleSetting, Settings};
@@ -109,6 +109,29 @@ impl Report {
                 .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
         })
     }
+
+    /// What the run concludes with findings failing at or above `threshold` (none: findings
+    /// never fail it). Failing findings win over unreadable inputs.
+    pub fn verdict(&self, threshold: Option<Severity>) -> Verdict {
+        if threshold.is_some_and(|t| self.active().any(|f| f.severity >= t)) {
+            Verdict::Findings
+        } else if self.has_errors() {
+            Verdict::Incomplete
+        } else {
+            Verdict::Pass
+        }
+    }
+}
+
+/// The conclusion of a run, which the exit code reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// Nothing at or above the threshold, every input read.
+    Pass,
+    /// Findings at or above the threshold.
+    Findings,
+    /// No such findings, but some inputs could not be read or some hosts not reached.
+    Incomplete,
 }
 
 struct UnitResult {

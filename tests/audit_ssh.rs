@@ -144,6 +144,10 @@ fn several_hosts_audited_at_once() {
         run.stderr
     );
     assert!(report["errors"].as_array().unwrap().is_empty(), "{report}");
+    assert_eq!(
+        report["summary"]["documents"], 3,
+        "one host document per host"
+    );
     // Every finding of an audit points into a host's facts.
     for f in report["findings"].as_array().unwrap() {
         assert!(f["file"].as_str().unwrap().starts_with("ssh://"), "{f}");

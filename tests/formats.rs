@@ -38,6 +38,17 @@ fn sarif() {
 }
 
 #[test]
+fn html() {
+    let run = vigie(&dir(), &["scan", "--format", "html"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stdout.starts_with("<!DOCTYPE html>"),
+        "HTML goes to stdout"
+    );
+    insta::assert_snapshot!(run.stdout);
+}
+
+#[test]
 fn json_matches_its_documented_schema() {
     let schema: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(repo().join("docs/schema/vigie-report.schema.json")).unwrap(),
@@ -60,7 +71,8 @@ fn json_matches_its_documented_schema() {
 }
 
 /// `reports/examples/` holds what a scan of the bundled example prints, for readers who have not
-/// installed vigie; regenerate with `UPDATE_REPORTS=1 cargo test --test formats`.
+/// installed vigie (the HTML one compared with `reports/examples/previous/homelab.json`);
+/// regenerate with `UPDATE_REPORTS=1 cargo test --test formats`.
 #[test]
 fn example_reports_are_fresh() {
     let root = repo();
@@ -69,8 +81,14 @@ fn example_reports_are_fresh() {
         ("human", "homelab.txt"),
         ("json", "homelab.json"),
         ("sarif", "homelab.sarif"),
+        ("html", "homelab.html"),
     ] {
-        let run = vigie(&root, &["scan", "examples/homelab", "--format", format]);
+        let mut args = vec!["scan", "examples/homelab", "--format", format];
+        if format == "html" {
+            // The page shows what changed since an earlier night's report (hand-edited).
+            args.extend(["--previous", "reports/examples/previous/homelab.json"]);
+        }
+        let run = vigie(&root, &args);
         assert_eq!(run.code, 1, "the example has findings: {}", run.stderr);
         // The one absolute path in a report (SARIF's %SRCROOT%) differs per checkout.
         let text = if format == "sarif" {

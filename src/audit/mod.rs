@@ -113,7 +113,7 @@ fn collect(
         Err(e @ SshError::Unreachable(_)) => return failed(HostStatus::Unreachable, e),
         Err(e) => return failed(HostStatus::Failed, e),
     };
-    let script = facts::script(host);
+    let script = source::host::script(host);
     let out = ssh::run(
         &conn.session,
         &shell_command(&script),
@@ -126,7 +126,7 @@ fn collect(
         Ok(out) => Collected {
             status: HostStatus::Reached,
             message: None,
-            loaded: facts::document(host, &out.stdout),
+            loaded: source::host::document(host, &out.stdout),
         },
         Err(e) => failed(HostStatus::Failed, e),
     }
@@ -244,20 +244,6 @@ pub fn audit(
     scan::finish(&mut report, settings);
     report.duration = started.elapsed();
     report
-}
-
-/// The facts script and the host document, until the host source provides them.
-mod facts {
-    use crate::source::host::HostSpec;
-    use crate::source::Loaded;
-
-    pub fn script(_host: &HostSpec) -> String {
-        "echo '### vigie hostname'; hostname; echo '### vigie sshd -T'; sshd -T 2>&1 || true".into()
-    }
-
-    pub fn document(_host: &HostSpec, _stdout: &str) -> Loaded {
-        Loaded::default()
-    }
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::audit::{self, AuditOptions, KnownHosts, SshOptions};
-use crate::cli::{report_settings_error, ExitStatus, OutputArgs};
+use crate::cli::{report_settings_error, ExitStatus, Format, OutputArgs};
 use crate::scan::HostStatus;
 use crate::settings::inventory::{load_inventory, parse_host_arg};
 use crate::settings::Env;
@@ -57,7 +57,11 @@ fn parse_secs(s: &str) -> Result<Duration, String> {
 }
 
 pub fn run(args: AuditArgs, cwd: &Path) -> ExitStatus {
-    let (settings, engine) = match args.out.prepare(cwd) {
+    let output = match args.out.prepare() {
+        Ok(o) => o,
+        Err(status) => return status,
+    };
+    let (settings, engine) = match args.out.engine(cwd) {
         Ok(p) => p,
         Err(status) => return status,
     };
@@ -148,7 +152,7 @@ pub fn run(args: AuditArgs, cwd: &Path) -> ExitStatus {
     };
     let (compose, problems) = audit::load_compose(&args.paths, &settings, &ctx);
 
-    let progress = if args.out.is_human() && std::io::stderr().is_terminal() {
+    let progress = if args.out.format == Format::Human && std::io::stderr().is_terminal() {
         let bar =
             ProgressBar::with_draw_target(Some(hosts.len() as u64), ProgressDrawTarget::stderr());
         if let Ok(style) = ProgressStyle::with_template(
@@ -170,5 +174,6 @@ pub fn run(args: AuditArgs, cwd: &Path) -> ExitStatus {
     });
     progress.finish_and_clear();
     report.problems.extend(problems);
-    args.out.finish(&report, &settings)
+    let targets: Vec<String> = hosts.iter().map(|h| h.name.clone()).collect();
+    output.finish(&report, &settings, "audit", &targets)
 }

@@ -1,7 +1,6 @@
 //! The command line: one definition per flag (clap derive), one file per subcommand.
 
 mod audit;
-mod output_args;
 mod policy_input;
 mod policy_test;
 mod rules;
@@ -11,14 +10,15 @@ use std::ffi::OsString;
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use miette::{LabeledSpan, MietteDiagnostic, NamedSource, Report as MReport};
 
 use crate::finding::Severity;
-use crate::policy::{PolicyError, PolicySet};
-use crate::settings::SettingsError;
-
-pub use output_args::OutputArgs;
+use crate::output::previous::{Previous, PreviousError};
+use crate::output::{timestamp, Emitter, Html, HtmlContext, Human, Json, Sarif};
+use crate::policy::{Engine, PolicyError, PolicySet};
+use crate::scan::{Report, Verdict};
+use crate::settings::{RuleSetting, Settings, SettingsError};
 
 /// Exit codes, as documented in the README.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,6 +72,158 @@ pub enum Format {
     Human,
     Json,
     Sarif,
+    Html,
+}
+
+/// The output flags of every command that produces a findings report (`scan`, `audit`).
+#[derive(Debug, Args)]
+pub struct OutputArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Write the report to FILE (atomically) instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Exit with 1 when a finding is at or above this severity [default: low, or `fail_on` in vigie.toml].
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub fail_on: Option<FailOn>,
+    /// With `--format html`: show what changed since OLD.json, an earlier `--format json` report
+    /// (new, fixed and unchanged findings, matched by fingerprint).
+    #[arg(long, value_name = "OLD.json")]
+    pub previous: Option<PathBuf>,
+    /// Also load the Rego policies in DIR (repeatable).
+    #[arg(long, value_name = "DIR")]
+    pub policy: Vec<PathBuf>,
+    /// Read settings from FILE instead of ./vigie.toml.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+/// The output flags, checked, with what they name read: done before any scanning, so that a
+/// mistake costs nothing.
+pub struct Output<'a> {
+    args: &'a OutputArgs,
+    previous: Option<Previous>,
+}
+
+impl OutputArgs {
+    /// Check the flags (exit 2 on a mistake) and read the previous report.
+    pub fn prepare(&self) -> Result<Output<'_>, ExitStatus> {
+        let previous = match &self.previous {
+            None => None,
+            Some(_) if self.format != Format::Html => {
+                eprintln!(
+                    "error: --previous only applies to --format html (the JSON and SARIF reports \
+                     carry fingerprints for tools to compare; see the README)"
+                );
+                return Err(ExitStatus::Error);
+            }
+            Some(path) => match Previous::load(path) {
+                Ok(p) => Some(p),
+                Err(e) => {
+                    report_previous_error(&e);
+                    return Err(ExitStatus::Error);
+                }
+            },
+        };
+        Ok(Output {
+            args: self,
+            previous,
+        })
+    }
+
+    /// The settings (`--config`, else ./vigie.toml) and the engine compiled from the built-in
+    /// policies and `--policy` ones; on error the diagnostic is printed and exit 2 returned.
+    pub fn engine(&self, cwd: &Path) -> Result<(Settings, Engine), ExitStatus> {
+        let settings = Settings::discover(self.config.as_deref(), cwd).map_err(|e| {
+            report_settings_error(&e);
+            ExitStatus::Error
+        })?;
+        let policies = load_policies(&self.policy).map_err(|e| {
+            report_policy_error(&e);
+            ExitStatus::Error
+        })?;
+        if let Err(e) = settings.check_rule_ids(|id| policies.rule(id).is_some()) {
+            report_settings_error(&e);
+            return Err(ExitStatus::Error);
+        }
+        let engine = Engine::compile(&policies, &settings.config, |r| {
+            settings.rule(r.id()) != Some(RuleSetting::Off)
+        })
+        .map_err(|e| {
+            report_policy_error(&e);
+            ExitStatus::Error
+        })?;
+        Ok((settings, engine))
+    }
+}
+
+impl Output<'_> {
+    /// The severity at or above which findings fail the run.
+    pub fn threshold(&self, settings: &Settings) -> Option<Severity> {
+        match self.args.fail_on {
+            Some(f) => f.threshold(),
+            None => Some(settings.fail_on.unwrap_or(Severity::Low)),
+        }
+    }
+
+    /// Write the report in the chosen format and give the exit status it concludes with.
+    /// `command` and `targets` (what was scanned or audited) head the HTML report.
+    pub fn finish(
+        self,
+        report: &Report,
+        settings: &Settings,
+        command: &str,
+        targets: &[String],
+    ) -> ExitStatus {
+        let threshold = self.threshold(settings);
+        let args = self.args;
+        let color = args.output.is_none()
+            && io::stdout().is_terminal()
+            && std::env::var_os("NO_COLOR").is_none();
+        let emitter: Box<dyn Emitter> = match args.format {
+            Format::Human => Box::new(Human { color }),
+            Format::Json => Box::new(Json),
+            Format::Sarif => Box::new(Sarif),
+            Format::Html => Box::new(Html {
+                context: HtmlContext {
+                    command: command.to_string(),
+                    targets: targets.to_vec(),
+                    generated: Some(timestamp()),
+                    fail_on: threshold,
+                },
+                previous: self.previous,
+            }),
+        };
+        let written = match &args.output {
+            Some(path) => write_atomic(path, |w| emitter.emit(report, w))
+                .map_err(|e| format!("cannot write {}: {e}", path.display())),
+            None => write_stdout(|w| emitter.emit(report, w))
+                .map_err(|e| format!("cannot write the report: {e}")),
+        };
+        if let Err(e) = written {
+            eprintln!("error: {e}");
+            return ExitStatus::Error;
+        }
+        match report.verdict(threshold) {
+            Verdict::Findings => ExitStatus::Findings,
+            Verdict::Incomplete => ExitStatus::Incomplete,
+            Verdict::Pass => ExitStatus::Success,
+        }
+    }
+}
+
+fn report_previous_error(e: &PreviousError) {
+    let diag = MietteDiagnostic::new(format!("invalid previous report: {e}"))
+        .with_code("vigie::previous")
+        .with_help("--previous takes a report written by `vigie scan --format json`");
+    match (&e.text, e.offset()) {
+        (Some(text), Some(at)) => print_report(
+            MReport::new(diag.with_label(LabeledSpan::at(at..at, "here")))
+                .with_source_code(NamedSource::new(e.path.display().to_string(), text.clone())),
+        ),
+        _ => print_report(MReport::new(diag)),
+    }
 }
 
 /// `--fail-on`: a severity, or `none` to never fail on findings.

@@ -14,11 +14,15 @@ pub struct ScanArgs {
     #[arg(default_value = ".")]
     paths: Vec<PathBuf>,
     #[command(flatten)]
-    out: OutputArgs,
+    output: OutputArgs,
 }
 
 pub fn run(args: ScanArgs, cwd: &Path) -> ExitStatus {
-    let (settings, engine) = match args.out.prepare(cwd) {
+    let output = match args.output.prepare() {
+        Ok(o) => o,
+        Err(status) => return status,
+    };
+    let (settings, engine) = match args.output.engine(cwd) {
         Ok(p) => p,
         Err(status) => return status,
     };
@@ -26,5 +30,6 @@ pub fn run(args: ScanArgs, cwd: &Path) -> ExitStatus {
         cwd: cwd.to_path_buf(),
     };
     let report = scan(&args.paths, &engine, &settings, &ctx);
-    args.out.finish(&report, &settings)
+    let targets: Vec<String> = args.paths.iter().map(|p| p.display().to_string()).collect();
+    output.finish(&report, &settings, "scan", &targets)
 }

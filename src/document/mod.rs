@@ -29,11 +29,17 @@ pub enum Kind {
     Terraform,
     Headscale,
     Caddy,
+    Host,
 }
 
 impl Kind {
-    pub const ALL: &'static [Kind] =
-        &[Kind::Compose, Kind::Terraform, Kind::Headscale, Kind::Caddy];
+    pub const ALL: &'static [Kind] = &[
+        Kind::Compose,
+        Kind::Terraform,
+        Kind::Headscale,
+        Kind::Caddy,
+        Kind::Host,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -41,6 +47,7 @@ impl Kind {
             Kind::Terraform => "terraform",
             Kind::Headscale => "headscale",
             Kind::Caddy => "caddy",
+            Kind::Host => "host",
         }
     }
 

@@ -1,13 +1,16 @@
 //! Report formats. Every format renders the same `Report`; only `cli` chooses one.
 
+mod html;
 mod human;
 mod json;
+pub mod previous;
 mod sarif;
 
 use std::io::{self, Write};
 
 use crate::scan::Report;
 
+pub use html::{timestamp, Html, HtmlContext};
 pub use human::Human;
 pub use json::{Json, JSON_SCHEMA_VERSION};
 pub use sarif::Sarif;

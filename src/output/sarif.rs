@@ -44,7 +44,12 @@ fn encode_path(path: &str) -> String {
 }
 
 fn artifact(display: &str) -> sarif::ArtifactLocation {
-    if display.starts_with('/') {
+    if let Some((scheme, rest)) = display.split_once("://") {
+        // A virtual file of a live host (`ssh://web1/sshd -T`): an absolute URI.
+        sarif::ArtifactLocation::builder()
+            .uri(format!("{scheme}://{}", encode_path(rest)))
+            .build()
+    } else if display.starts_with('/') {
         sarif::ArtifactLocation::builder()
             .uri(format!("file://{}", encode_path(display)))
             .build()

@@ -66,6 +66,8 @@ pub fn classify_by_name(name: &str) -> Option<Kind> {
         Some(Kind::Headscale)
     } else if caddy::matches_name(name) {
         Some(Kind::Caddy)
+    } else if host::matches_name(name) {
+        Some(Kind::Host)
     } else {
         None
     }
@@ -96,6 +98,7 @@ pub fn units(kind: Kind, files: Vec<PathBuf>) -> Vec<Unit> {
         Kind::Terraform => terraform::units(files),
         Kind::Headscale => headscale::units(files),
         Kind::Caddy => caddy::units(files),
+        Kind::Host => host::units(files),
     }
 }
 
@@ -105,6 +108,7 @@ pub fn load(unit: &Unit, ctx: &Context) -> Loaded {
         Kind::Terraform => terraform::load(unit, ctx),
         Kind::Headscale => headscale::load(unit, ctx),
         Kind::Caddy => caddy::load(unit, ctx),
+        Kind::Host => host::load(unit, ctx),
     }
 }
 

@@ -25,12 +25,16 @@ pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// Run `vigie ARGS` in `dir`, without colour.
+/// The time reports show in tests (`SOURCE_DATE_EPOCH`): 2026-02-25 06:13 UTC.
+pub const REPORT_TIME: &str = "1772000000";
+
+/// Run `vigie ARGS` in `dir`, without colour, at [`REPORT_TIME`].
 pub fn vigie(dir: &Path, args: &[&str]) -> Run {
     let out = Command::new(env!("CARGO_BIN_EXE_vigie"))
         .args(args)
         .current_dir(dir)
         .env("NO_COLOR", "1")
+        .env("SOURCE_DATE_EPOCH", REPORT_TIME)
         .output()
         .expect("vigie runs");
     Run {
