@@ -39,23 +39,27 @@ pub struct AuditOptions {
 pub struct Compose {
     pub documents: Vec<Document>,
     pub files: usize,
+    /// Compose files that could not be read (reported with the audit).
+    pub problems: Vec<Problem>,
 }
 
 /// Load the compose files found under `paths` (other kinds of files are not audited).
-pub fn load_compose(
-    paths: &[PathBuf],
-    settings: &Settings,
-    ctx: &Context,
-) -> (Compose, Vec<Problem>) {
-    let (units, mut problems) = scan::plan(paths, settings, ctx);
-    let mut compose = Compose::default();
+pub fn load_compose(paths: &[PathBuf], settings: &Settings, ctx: &Context) -> Compose {
+    if paths.is_empty() {
+        return Compose::default();
+    }
+    let (units, problems) = scan::plan(paths, settings, ctx);
+    let mut compose = Compose {
+        problems,
+        ..Compose::default()
+    };
     for unit in units.iter().filter(|u| u.kind == Kind::Compose) {
         let loaded = source::load(unit, ctx);
         compose.files += unit.files.len();
         compose.documents.extend(loaded.documents);
-        problems.extend(loaded.problems);
+        compose.problems.extend(loaded.problems);
     }
-    (compose, problems)
+    compose
 }
 
 /// What a worker brings back from one host.
@@ -240,7 +244,7 @@ pub fn audit(
         })
         .collect();
     // Compose documents are read for the docker rules, not reported on by an audit.
-    drop(compose);
+    report.problems.extend(compose.problems);
     scan::finish(&mut report, settings);
     report.duration = started.elapsed();
     report

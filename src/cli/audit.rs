@@ -150,7 +150,7 @@ pub fn run(args: AuditArgs, cwd: &Path) -> ExitStatus {
     let ctx = Context {
         cwd: cwd.to_path_buf(),
     };
-    let (compose, problems) = audit::load_compose(&args.paths, &settings, &ctx);
+    let compose = audit::load_compose(&args.paths, &settings, &ctx);
 
     let progress = if args.out.format == Format::Human && std::io::stderr().is_terminal() {
         let bar =
@@ -165,7 +165,7 @@ pub fn run(args: AuditArgs, cwd: &Path) -> ExitStatus {
     } else {
         ProgressBar::hidden()
     };
-    let mut report = audit::audit(&hosts, compose, &engine, &settings, &ctx, &opts, |h| {
+    let report = audit::audit(&hosts, compose, &engine, &settings, &ctx, &opts, |h| {
         if h.status != HostStatus::Reached {
             progress.println(format!("{}: {}", h.name, h.status.as_str()));
         }
@@ -173,7 +173,6 @@ pub fn run(args: AuditArgs, cwd: &Path) -> ExitStatus {
         progress.inc(1);
     });
     progress.finish_and_clear();
-    report.problems.extend(problems);
     let targets: Vec<String> = hosts.iter().map(|h| h.name.clone()).collect();
     output.finish(&report, &settings, "audit", &targets)
 }

@@ -179,10 +179,17 @@ impl Emitter for Human {
         if suppressed > 0 {
             let _ = write!(summary, "; {suppressed} suppressed");
         }
+        // A host not audited is counted with the hosts above, not as an unreadable input.
         let errors = report
             .problems
             .iter()
             .filter(|p| p.level == Level::Error)
+            .filter(|p| {
+                !report
+                    .hosts
+                    .iter()
+                    .any(|h| h.status != HostStatus::Reached && p.file == h.uri())
+            })
             .count();
         if errors > 0 {
             let _ = write!(
