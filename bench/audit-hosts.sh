@@ -81,13 +81,13 @@ for ((i = 0; i < max; i++)); do
 done
 
 for n in "${sizes[@]}"; do
-  # The first n hosts of the inventory (each entry is 5 lines).
-  head -n $((n * 5)) "$work/all.toml" > "$work/inv-$n.toml"
+  # The first n hosts of the inventory (each entry is 6 lines).
+  head -n $((n * 6)) "$work/all.toml" > "$work/inv-$n.toml"
   /usr/bin/time -f "%e %U %S" -o "$work/time-$n" \
     env HOME="$work" USER=root SSH_AUTH_SOCK= "$bin" audit --inventory "$work/inv-$n.toml" \
     --known-hosts "$work/known_hosts" --format json --fail-on none \
     > "$work/report-$n.json" 2> "$work/stderr-$n" || true
-  read -r wall user sys < "$work/time-$n"
+  read -r wall user sys < <(tail -n 1 "$work/time-$n")
   reached=$(grep -c '"status": "reached"' "$work/report-$n.json" || true)
   python3 - "$n" "$wall" "$user" "$sys" "$reached" << 'PY'
 import sys
@@ -98,7 +98,8 @@ print(f"{n:4d} hosts ({reached} reached): wall {wall:.2f} s, vigie CPU {cpu:.2f}
 PY
   if [ "$reached" -ne "$n" ]; then
     echo "  not every host was reached:" >&2
-    grep -o '"message": "[^"]*"' "$work/report-$n.json" | sort | uniq -c | head -5 >&2
+    { grep -o '"message": "[^"]*"' "$work/report-$n.json" | sort | uniq -c | head -5; } >&2 || true
+    head -c 2000 "$work/stderr-$n" >&2
   fi
 done
 echo "($(nproc) cores shared with the hosts' sshd)"
