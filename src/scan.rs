@@ -151,9 +151,19 @@ pub fn plan(paths: &[PathBuf], settings: &Settings, ctx: &Context) -> (Vec<Unit>
             None => by_kind.push((kind, vec![path])),
         }
     }
+    // Recorded `docker inspect` dumps are compared with the scan's compose files
+    // (`docker.container-drift`).
+    let compose: Vec<PathBuf> = by_kind
+        .iter()
+        .filter(|(k, _)| *k == Kind::Compose)
+        .flat_map(|(_, files)| files.iter().cloned())
+        .collect();
     let units = by_kind
         .into_iter()
-        .flat_map(|(k, files)| source::units(k, files))
+        .flat_map(|(k, files)| match k {
+            Kind::Docker => source::docker::units(files, &compose),
+            _ => source::units(k, files),
+        })
         .collect();
     (units, found.problems)
 }
@@ -249,7 +259,7 @@ fn process_unit(
         UnitResult {
             findings,
             problems,
-            files: unit.files.len(),
+            files: source::content_files(unit),
             documents,
         }
     }));
@@ -270,7 +280,7 @@ fn process_unit(
                 file,
                 format!("internal error while scanning this file (please report it): {what}"),
             )],
-            files: unit.files.len(),
+            files: source::content_files(unit),
             documents: 0,
         }
     })

@@ -445,4 +445,23 @@ fn chromium_shows_the_summary_and_the_severity_sections() {
     assert_eq!((width, height), (1280, 2000));
     // A blank page compresses to a few kilobytes; text, tables and colour do not.
     assert!(bytes.len() > 60_000, "screenshot is {} bytes", bytes.len());
+
+    // It prints: Chromium's PDF of the page has its pages.
+    let pdf = work.path().join("report.pdf");
+    run_chromium(
+        &bin,
+        &page,
+        &[
+            "--no-pdf-header-footer".to_string(),
+            format!("--print-to-pdf={}", pdf.display()),
+        ],
+        work.path(),
+    );
+    let bytes = std::fs::read(&pdf).expect("a PDF was written");
+    assert!(bytes.starts_with(b"%PDF-"));
+    let pages = bytes
+        .windows(12)
+        .filter(|w| w.starts_with(b"/Type /Page") && w[11] != b's')
+        .count();
+    assert!((2..=60).contains(&pages), "{pages} printed pages");
 }

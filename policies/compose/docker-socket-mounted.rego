@@ -34,19 +34,8 @@
 package vigie.rules.compose.docker_socket_mounted
 
 import data.vigie.lib.compose as lib
+import data.vigie.lib.docker
 import rego.v1
-
-# Literal sets rather than named ones: in a function called per volume, a set written in place
-# is cheaper than a reference to a rule of this package.
-
-# The Docker (or Podman) API socket, wherever it lives (/var/run, /run, rootless
-# /run/user/1000), or a directory that holds the system one.
-_exposes_socket(source) if source in {"docker.sock", "podman.sock", "/run", "/var/run"}
-
-else if strings.any_suffix_match(source, {"/docker.sock", "/podman.sock"})
-
-# Docker on Windows: the named pipe (`type: npipe`).
-else if lower(source) in {`\\.\pipe\docker_engine`, "//./pipe/docker_engine"}
 
 deny contains finding if {
 	some name, svc in lib.services
@@ -58,14 +47,10 @@ deny contains finding if {
 	not volume.type in {"volume", "tmpfs"}
 	is_string(volume.source)
 	source := trim_right(volume.source, "/")
-	_exposes_socket(source)
+	docker.exposes_socket(source)
 
-	finding := _finding(name, ["services", name, "volumes", i], _what(source), volume)
+	finding := _finding(name, ["services", name, "volumes", i], docker.socket_what(source), volume)
 }
-
-_what(source) := sprintf("%s, which holds the Docker socket", [source]) if {
-	source in {"/run", "/var/run"}
-} else := sprintf("the Docker socket (%s)", [source])
 
 # A read-only bind into a filtering socket proxy is what the remediation asks for: still worth
 # knowing about, but not the same risk.

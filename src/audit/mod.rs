@@ -13,13 +13,13 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::time::Instant;
 
-use crate::document::{Document, Kind};
+use crate::document::Kind;
 use crate::policy::Engine;
-use crate::problem::Problem;
+use crate::problem::{Level, Problem};
 use crate::scan::{self, host_uri, AuditedHost, HostStatus, Report};
 use crate::settings::Settings;
 use crate::source::host::HostSpec;
-use crate::source::{self, Context, Loaded};
+use crate::source::{self, docker, Context, Loaded};
 
 pub use known_hosts::KnownHosts;
 pub use ssh::{SshError, SshOptions};
@@ -37,29 +37,26 @@ pub struct AuditOptions {
 /// `docker.container-drift` compares running containers against.
 #[derive(Debug, Default)]
 pub struct Compose {
-    pub documents: Vec<Document>,
-    pub files: usize,
-    /// Compose files that could not be read (reported with the audit).
+    /// Compose files as discovered (override files included).
+    pub files: Vec<PathBuf>,
+    /// Paths that could not be walked (reported with the audit).
     pub problems: Vec<Problem>,
 }
 
-/// Load the compose files found under `paths` (other kinds of files are not audited).
-pub fn load_compose(paths: &[PathBuf], settings: &Settings, ctx: &Context) -> Compose {
+/// Find the compose files under `paths` (other kinds of files are not audited).
+pub fn find_compose(paths: &[PathBuf], settings: &Settings, ctx: &Context) -> Compose {
     if paths.is_empty() {
         return Compose::default();
     }
     let (units, problems) = scan::plan(paths, settings, ctx);
-    let mut compose = Compose {
+    Compose {
+        files: units
+            .into_iter()
+            .filter(|u| u.kind == Kind::Compose)
+            .flat_map(|u| u.files)
+            .collect(),
         problems,
-        ..Compose::default()
-    };
-    for unit in units.iter().filter(|u| u.kind == Kind::Compose) {
-        let loaded = source::load(unit, ctx);
-        compose.files += unit.files.len();
-        compose.documents.extend(loaded.documents);
-        compose.problems.extend(loaded.problems);
     }
-    compose
 }
 
 /// What a worker brings back from one host.
@@ -99,9 +96,11 @@ fn jump_host(host: &HostSpec, hosts: &[HostSpec]) -> Result<Option<HostSpec>, St
 fn collect(
     host: &HostSpec,
     hosts: &[HostSpec],
-    known: &KnownHosts,
+    compose: &docker::drift::ComposeFiles,
+    ctx: &Context,
     opts: &AuditOptions,
 ) -> Collected {
+    let known = &opts.known_hosts;
     let failed = |status: HostStatus, e: SshError| Collected {
         status,
         message: Some(e.to_string()),
@@ -124,15 +123,63 @@ fn collect(
         "",
         opts.ssh.command_timeout,
     );
+    let mut loaded = match out {
+        Ok(out) => source::host::document(host, &out.stdout),
+        Err(e) => {
+            ssh::close(&conn.session);
+            return failed(HostStatus::Failed, e);
+        }
+    };
+    docker_containers(&conn.session, host, compose, ctx, opts, &mut loaded);
     ssh::close(&conn.session);
-    drop(conn);
-    match out {
-        Ok(out) => Collected {
-            status: HostStatus::Reached,
-            message: None,
-            loaded: source::host::document(host, &out.stdout),
-        },
-        Err(e) => failed(HostStatus::Failed, e),
+    Collected {
+        status: HostStatus::Reached,
+        message: None,
+        loaded,
+    }
+}
+
+/// The `docker` document of the host's containers, when it runs Docker; a warning when they
+/// could not be read.
+fn docker_containers(
+    session: &ssh2::Session,
+    host: &HostSpec,
+    compose: &docker::drift::ComposeFiles,
+    ctx: &Context,
+    opts: &AuditOptions,
+    loaded: &mut Loaded,
+) {
+    let timeout = opts.ssh.command_timeout;
+    // Only a host with a daemon on the default socket is asked for its containers.
+    let probe = format!("test -S {}", docker::DEFAULT_SOCKET);
+    match ssh::run(session, &probe, "", timeout) {
+        Ok(out) if out.status == Some(0) => {}
+        // No Docker here (or the probe itself failed: the host's facts are reported anyway).
+        _ => return,
+    }
+    match docker::collect_ssh(session, docker::DEFAULT_SOCKET, timeout) {
+        Ok(c) => {
+            let l = docker::document(
+                &host.name,
+                &docker::ssh_display(&host.name),
+                &c.containers,
+                compose,
+                ctx,
+            );
+            loaded.documents.extend(l.documents);
+            loaded.problems.extend(l.problems);
+        }
+        // Like a fact that could not be read: a warning, the host's other facts still count.
+        Err(e) => loaded.problems.push(Problem {
+            level: Level::Warning,
+            ..Problem::error(
+                docker::ssh_display(&host.name),
+                format!(
+                    "host {}: Docker containers could not be read: {e}",
+                    host.name
+                ),
+            )
+        }),
     }
 }
 
@@ -151,12 +198,13 @@ pub fn audit(
     let mut report = Report {
         rules: engine.rules().to_vec(),
         cwd: ctx.cwd.clone(),
-        files: compose.files,
+        files: compose.files.len(),
         ..Report::default()
     };
     let mut engine = engine.clone();
     let mut audited: Vec<Option<AuditedHost>> = vec![None; hosts.len()];
-    let known = &opts.known_hosts;
+    let compose_files = docker::drift::ComposeFiles::new(compose.files.clone(), None);
+    let compose_files = &compose_files;
     let next = AtomicUsize::new(0);
     let workers = opts.concurrency.clamp(1, hosts.len().max(1));
     let (tx, rx) = mpsc::channel::<(usize, Collected, std::time::Duration)>();
@@ -171,14 +219,16 @@ pub fn audit(
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(host) = hosts.get(i) else { break };
                     let t = Instant::now();
-                    let c = catch_unwind(AssertUnwindSafe(|| collect(host, hosts, known, opts)))
-                        .unwrap_or_else(|_| Collected {
-                            status: HostStatus::Failed,
-                            message: Some(
-                                "internal error while auditing this host (please report it)".into(),
-                            ),
-                            loaded: Loaded::default(),
-                        });
+                    let c = catch_unwind(AssertUnwindSafe(|| {
+                        collect(host, hosts, &compose_files, ctx, opts)
+                    }))
+                    .unwrap_or_else(|_| Collected {
+                        status: HostStatus::Failed,
+                        message: Some(
+                            "internal error while auditing this host (please report it)".into(),
+                        ),
+                        loaded: Loaded::default(),
+                    });
                     if tx.send((i, c, t.elapsed())).is_err() {
                         break;
                     }

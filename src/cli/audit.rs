@@ -150,7 +150,7 @@ pub fn run(args: AuditArgs, cwd: &Path) -> ExitStatus {
     let ctx = Context {
         cwd: cwd.to_path_buf(),
     };
-    let compose = audit::load_compose(&args.paths, &settings, &ctx);
+    let compose = audit::find_compose(&args.paths, &settings, &ctx);
 
     let progress = if args.out.format == Format::Human && std::io::stderr().is_terminal() {
         let bar =

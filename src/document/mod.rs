@@ -30,6 +30,8 @@ pub enum Kind {
     Headscale,
     Caddy,
     Host,
+    /// A Docker daemon's containers (`docker inspect`), live or recorded.
+    Docker,
 }
 
 impl Kind {
@@ -39,6 +41,7 @@ impl Kind {
         Kind::Headscale,
         Kind::Caddy,
         Kind::Host,
+        Kind::Docker,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -48,6 +51,7 @@ impl Kind {
             Kind::Headscale => "headscale",
             Kind::Caddy => "caddy",
             Kind::Host => "host",
+            Kind::Docker => "docker",
         }
     }
 

@@ -321,6 +321,7 @@ th { background: #f3f4f6; font-size: .85rem; }
 td.n, th.n { text-align: center; width: 5.5rem; }
 td.n.zero { color: #c0c4cc; }
 td.n.new { font-weight: 700; }
+td code { white-space: nowrap; }
 td.n.critical { background: var(--critical-bg); color: var(--critical); font-weight: 700; }
 td.n.high { background: var(--high-bg); color: var(--high); font-weight: 700; }
 td.n.medium { background: var(--medium-bg); color: var(--medium); font-weight: 700; }
@@ -512,7 +513,11 @@ impl Page<'_> {
             ),
             Verdict::Pass => (
                 "pass",
-                "PASS — nothing at or above the threshold".to_string(),
+                if self.cx.fail_on.is_some() {
+                    "PASS — nothing at or above the threshold".to_string()
+                } else {
+                    "PASS — findings do not fail this run (--fail-on none)".to_string()
+                },
                 "exit code 0".to_string(),
             ),
         };
@@ -855,6 +860,13 @@ impl Page<'_> {
         self.out.push_str(
             "<table>\n<thead><tr><th>Severity</th><th>Rule</th><th>Where it was</th><th>Message</th></tr></thead>\n<tbody>\n",
         );
+        let suppressed_prints: std::collections::HashSet<&str> = self
+            .report
+            .findings
+            .iter()
+            .filter(|c| c.suppression.is_some())
+            .map(|c| c.fingerprint.as_str())
+            .collect();
         for f in &changes.fixed {
             let p = place(&f.file);
             let at = if p.host {
@@ -871,11 +883,7 @@ impl Page<'_> {
                     f.column
                 )
             };
-            let suppressed_now = self
-                .report
-                .findings
-                .iter()
-                .any(|c| c.fingerprint == f.fingerprint && c.suppression.is_some());
+            let suppressed_now = suppressed_prints.contains(f.fingerprint.as_str());
             let _ = writeln!(
                 self.out,
                 "<tr class=\"fixed\"><td><span class=\"sev {0}\">{0}</span></td><td><code>{1}</code></td><td>{at}</td><td>{2}{3}</td></tr>",

@@ -53,6 +53,8 @@ struct Tool {
     version: String,
 }
 
+const VERSION_MISMATCH: &str = "this is a version";
+
 /// The report's schema version; anything but the one this vigie writes is an error, raised
 /// while parsing so that it carries the value's line and column.
 struct Version;
@@ -64,7 +66,7 @@ impl<'de> Deserialize<'de> for Version {
             Ok(Version)
         } else {
             Err(de::Error::custom(format!(
-                "this is a version {v} report; this vigie reads version {JSON_SCHEMA_VERSION} \
+                "{VERSION_MISMATCH} {v} report; this vigie reads version {JSON_SCHEMA_VERSION} \
                  (`vigie scan --format json`)"
             )))
         }
@@ -147,9 +149,14 @@ impl Previous {
                     .map_or(full.as_str(), |i| full.get(..i).unwrap_or(&full))
                     .to_string();
                 let position = (e.line() > 0).then(|| (e.line(), e.column().max(1)));
+                let message = if message.starts_with(VERSION_MISMATCH) {
+                    message
+                } else {
+                    format!("not a vigie JSON report: {message}")
+                };
                 Err(PreviousError {
                     path: path.to_path_buf(),
-                    message: format!("not a vigie JSON report: {message}"),
+                    message,
                     position,
                     text: Some(text),
                 })

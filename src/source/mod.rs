@@ -3,6 +3,7 @@
 
 pub mod caddy;
 pub mod compose;
+pub mod docker;
 pub mod headscale;
 pub mod host;
 pub mod terraform;
@@ -68,6 +69,8 @@ pub fn classify_by_name(name: &str) -> Option<Kind> {
         Some(Kind::Caddy)
     } else if host::matches_name(name) {
         Some(Kind::Host)
+    } else if docker::matches_name(name) {
+        Some(Kind::Docker)
     } else {
         None
     }
@@ -85,13 +88,18 @@ pub fn classify_by_content(path: &Path) -> Option<Kind> {
     file.take(SNIFF_BYTES as u64).read_to_end(&mut head).ok()?;
     let text = String::from_utf8_lossy(&head);
     if path.extension().is_some_and(|e| e == "json") {
-        headscale::sniff(&text).then_some(Kind::Headscale)
+        if docker::sniff(&text) {
+            Some(Kind::Docker)
+        } else {
+            headscale::sniff(&text).then_some(Kind::Headscale)
+        }
     } else {
         compose::sniff(&text).then_some(Kind::Compose)
     }
 }
 
-/// Group the discovered files of one kind into units.
+/// Group the discovered files of one kind into units. Recorded `docker inspect` dumps are
+/// compared with no compose file here: see [`docker::units`].
 pub fn units(kind: Kind, files: Vec<PathBuf>) -> Vec<Unit> {
     match kind {
         Kind::Compose => compose::units(files),
@@ -99,6 +107,7 @@ pub fn units(kind: Kind, files: Vec<PathBuf>) -> Vec<Unit> {
         Kind::Headscale => headscale::units(files),
         Kind::Caddy => caddy::units(files),
         Kind::Host => host::units(files),
+        Kind::Docker => docker::units(files, &[]),
     }
 }
 
@@ -109,6 +118,16 @@ pub fn load(unit: &Unit, ctx: &Context) -> Loaded {
         Kind::Headscale => headscale::load(unit, ctx),
         Kind::Caddy => caddy::load(unit, ctx),
         Kind::Host => host::load(unit, ctx),
+        Kind::Docker => docker::load(unit, ctx),
+    }
+}
+
+/// How many files of a unit are read as its content (a docker unit's compose files are read
+/// only for comparison, and counted by their own units).
+pub fn content_files(unit: &Unit) -> usize {
+    match unit.kind {
+        Kind::Docker => unit.files.len().min(1),
+        _ => unit.files.len(),
     }
 }
 

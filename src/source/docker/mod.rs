@@ -1,0 +1,292 @@
+//! Docker containers as `docker inspect` describes them, one `docker` input per daemon:
+//! `{"kind": "docker", "host": {"name"}, "containers": [<inspect objects>]}`.
+//!
+//! The containers come from a live daemon ([`collect_local`], [`collect_ssh`], for `vigie audit`)
+//! or from a recorded `docker inspect` dump that `vigie scan` reads like any other file. Either
+//! way findings point into a JSON text of the inspect objects: the dump itself, or for a live
+//! daemon a virtual file holding them pretty-printed (`ssh://<host>/docker inspect`,
+//! `docker://local/docker inspect`), at the line of the offending key.
+//!
+//! A container that docker compose created and whose compose file is among the scanned files
+//! gets that service's settings beside its own (`containers[i].compose`, see [`drift`]), for the
+//! drift rule.
+
+mod collect;
+pub mod drift;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde_json::{Map, Value};
+
+use crate::document::{Document, Kind, Span};
+use crate::problem::{Level, Problem};
+use crate::source::yaml::{self, Located};
+use crate::source::{read_source, Context, Loaded, Unit};
+use crate::text::SourceFile;
+
+pub use collect::{
+    collect_local, collect_ssh, local_socket, parse_inspect, Collected, DockerError, Via,
+    DEFAULT_SOCKET, INSPECT_SCRIPT,
+};
+
+/// How a recorded `docker inspect` dump is named: `web1.docker-inspect.json` is host `web1`'s.
+pub const DUMP_SUFFIX: &str = ".docker-inspect.json";
+
+/// The name a dump without a host part (`docker-inspect.json`) gives its host.
+const DUMP_NAME: &str = "docker-inspect.json";
+
+/// The host name of the local daemon's input.
+pub const LOCAL_HOST: &str = "local";
+
+/// The virtual file findings about a remote host's containers point into.
+pub fn ssh_display(host: &str) -> String {
+    format!("ssh://{host}/docker inspect")
+}
+
+/// The virtual file findings about the local daemon's containers point into.
+pub fn local_display() -> String {
+    format!("docker://{LOCAL_HOST}/docker inspect")
+}
+
+/// Whether a file name alone says "recorded docker inspect output".
+pub fn matches_name(name: &str) -> bool {
+    name == DUMP_NAME || name.ends_with(DUMP_SUFFIX)
+}
+
+/// Whether a `.json` file's beginning shows `docker inspect` output: an array whose first item is
+/// an object with the `Id`, `State` and `HostConfig` keys of a container.
+pub fn sniff(head: &str) -> bool {
+    let Some(rest) = head.trim_start().strip_prefix('[') else {
+        return false;
+    };
+    rest.trim_start().starts_with('{')
+        && ["\"Id\"", "\"State\"", "\"HostConfig\""]
+            .iter()
+            .all(|key| head.contains(key))
+}
+
+/// Each dump is a unit of its own, followed by the scan's compose files it may be compared with
+/// (the unit's first file is the dump).
+pub fn units(dumps: Vec<PathBuf>, compose: &[PathBuf]) -> Vec<Unit> {
+    dumps
+        .into_iter()
+        .map(|dump| {
+            let mut files = vec![dump];
+            files.extend(compose.iter().cloned());
+            Unit {
+                kind: Kind::Docker,
+                files,
+            }
+        })
+        .collect()
+}
+
+/// The host a dump describes: `web1` for `web1.docker-inspect.json`, else the file's stem.
+fn dump_host(path: &Path) -> String {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    if let Some(host) = name.strip_suffix(DUMP_SUFFIX).filter(|h| !h.is_empty()) {
+        return host.to_string();
+    }
+    if name == DUMP_NAME {
+        return LOCAL_HOST.to_string();
+    }
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| LOCAL_HOST.to_string())
+}
+
+/// Load a recorded dump (the unit's first file) into a `docker` document.
+pub fn load(unit: &Unit, ctx: &Context) -> Loaded {
+    let mut loaded = Loaded::default();
+    let Some((dump, compose)) = unit.files.split_first() else {
+        return loaded;
+    };
+    let file = match read_source(dump, ctx) {
+        Ok(f) => f,
+        Err(p) => {
+            loaded.problems.push(p);
+            return loaded;
+        }
+    };
+    let compose = drift::ComposeFiles::new(compose.to_vec(), Some(dump.clone()));
+    build(&file, &dump_host(dump), &compose, ctx, &mut loaded);
+    loaded
+}
+
+/// The `docker` document of a live daemon's containers (as [`collect_local`] or [`collect_ssh`]
+/// return them) on host `host`; findings point into `display`, a virtual file holding the
+/// containers pretty-printed ([`ssh_display`], [`local_display`]). `compose` are the compose
+/// files of the audited paths, for `docker.container-drift`.
+pub fn document(
+    host: &str,
+    display: &str,
+    containers: &[Value],
+    compose: &drift::ComposeFiles,
+    ctx: &Context,
+) -> Loaded {
+    let mut loaded = Loaded::default();
+    let mut text = serde_json::to_string_pretty(containers).unwrap_or_else(|_| "[]".into());
+    text.push('\n');
+    let file = SourceFile::new(PathBuf::from(display), display.to_string(), text);
+    build(&file, host, compose, ctx, &mut loaded);
+    loaded
+}
+
+fn build(
+    file: &Arc<SourceFile>,
+    host: &str,
+    compose: &drift::ComposeFiles,
+    ctx: &Context,
+    loaded: &mut Loaded,
+) {
+    let root = match yaml::parse(file) {
+        Ok(r) => r,
+        Err(e) => {
+            loaded.problems.push(Problem::at(
+                Level::Error,
+                Span::new(file.clone(), e.range),
+                format!("invalid JSON: {}", e.message),
+            ));
+            return;
+        }
+    };
+    let items = match &root.value {
+        yaml::Value::Seq(items) if items.iter().all(|i| i.entries().is_some()) => items,
+        _ => {
+            loaded.problems.push(Problem::at(
+                Level::Error,
+                root.span.clone(),
+                "docker inspect output must be a JSON array of container objects",
+            ));
+            return;
+        }
+    };
+    let mut spans = Vec::new();
+    let mut path = vec!["containers".to_string()];
+    let containers = root.to_json(&mut path, &mut |p, span, _| {
+        spans.push((p.to_vec(), span.clone()));
+    });
+    let mut containers = match containers {
+        Value::Array(c) => c,
+        _ => Vec::new(),
+    };
+    compose.annotate(&mut containers, ctx, &mut loaded.problems, &|i| {
+        items
+            .get(i)
+            .map_or_else(|| root.span.clone(), container_span)
+    });
+    let mut input = Map::new();
+    let mut host_obj = Map::new();
+    host_obj.insert("name".into(), host.into());
+    input.insert("host".into(), Value::Object(host_obj));
+    input.insert("containers".into(), Value::Array(containers));
+    let mut doc = Document::flat(Kind::Docker, file.display.clone(), file.clone(), input);
+    doc.record_span(
+        &[],
+        Span::new(file.clone(), crate::text::TextRange::empty(0)),
+    );
+    doc.record_span(&["containers".to_string()], root.span.clone());
+    for (p, span) in spans {
+        doc.record_span(&p, span);
+    }
+    loaded.documents.push(doc);
+}
+
+/// Where a container's object starts (its `{`), for messages about the whole container.
+fn container_span(item: &Located) -> Span {
+    item.span.clone()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recognises_dumps_by_name_and_content() {
+        assert!(matches_name("web1.docker-inspect.json"));
+        assert!(matches_name("docker-inspect.json"));
+        assert!(!matches_name("inspect.json"));
+        assert!(sniff(
+            "[\n    {\n        \"Id\": \"ab\",\n        \"State\": {},\n        \"HostConfig\": {}\n    }\n]"
+        ));
+        assert!(!sniff("{\"acls\": []}"));
+        assert!(!sniff("[1, 2]"));
+        assert!(!sniff("[]"));
+    }
+
+    #[test]
+    fn dump_host_comes_from_the_file_name() {
+        assert_eq!(dump_host(Path::new("x/web1.docker-inspect.json")), "web1");
+        assert_eq!(dump_host(Path::new("docker-inspect.json")), "local");
+        assert_eq!(dump_host(Path::new("x/prod.json")), "prod");
+    }
+
+    #[test]
+    fn findings_point_at_the_key_in_the_pretty_printed_inspect() {
+        let containers = vec![serde_json::json!({
+            "Id": "abc", "Name": "/web",
+            "State": {"Running": true},
+            "HostConfig": {"Privileged": true, "CapDrop": null},
+            "Config": {"Image": "nginx"}
+        })];
+        let ctx = Context {
+            cwd: PathBuf::from("/nonexistent"),
+        };
+        let loaded = document(
+            "web1",
+            &ssh_display("web1"),
+            &containers,
+            &drift::ComposeFiles::default(),
+            &ctx,
+        );
+        assert!(loaded.problems.is_empty(), "{:?}", loaded.problems);
+        let doc = &loaded.documents[0];
+        assert_eq!(doc.path, "ssh://web1/docker inspect");
+        let input = doc.input();
+        assert_eq!(input["kind"], "docker");
+        assert_eq!(input["host"]["name"], "web1");
+        assert_eq!(input["containers"][0]["Id"], "abc");
+        let line = |p: &[&str]| {
+            let path: Vec<String> = p.iter().map(|s| (*s).to_string()).collect();
+            let span = doc.locate(&path);
+            let lc = span.file.line_col(span.range.start);
+            let text = span.file.text.lines().nth(lc.line as usize - 1).unwrap();
+            text.trim().to_string()
+        };
+        assert_eq!(
+            line(&["containers", "0", "HostConfig", "Privileged"]),
+            "\"Privileged\": true,"
+        );
+        assert_eq!(
+            line(&["containers", "0", "Config", "Image"]),
+            "\"Image\": \"nginx\""
+        );
+        // A missing key points at its parent's key.
+        assert_eq!(
+            line(&["containers", "0", "HostConfig", "CapAdd"]),
+            "\"HostConfig\": {"
+        );
+    }
+
+    #[test]
+    fn a_dump_that_is_not_an_array_of_containers_is_an_error() {
+        let ctx = Context {
+            cwd: PathBuf::from("/nonexistent"),
+        };
+        let file = SourceFile::new("d.json".into(), "d.json".into(), "{\"a\": 1}\n".into());
+        let mut loaded = Loaded::default();
+        build(
+            &file,
+            "h",
+            &drift::ComposeFiles::default(),
+            &ctx,
+            &mut loaded,
+        );
+        assert!(loaded.documents.is_empty());
+        assert!(loaded.problems[0].message.contains("JSON array"));
+    }
+}
