@@ -328,7 +328,12 @@ fn to_finding(d: Denial, doc: &Document, settings: &Settings) -> Finding {
     let mut f = Finding {
         rule_id: d.rule.meta.id.clone(),
         severity,
-        fingerprint: fingerprint(&d.rule.meta.id, &location.file.display, &d.path, value),
+        fingerprint: fingerprint(
+            &d.rule.meta.id,
+            &location.file.display,
+            &doc.stable_path(&d.path),
+            value,
+        ),
         message: String::new(),
         location,
         node_path: d.path,

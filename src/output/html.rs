@@ -975,6 +975,24 @@ mod tests {
     }
 
     #[test]
+    fn places() {
+        let p = place("ssh://web1/sshd -T");
+        assert_eq!((p.group, p.fact, p.host), ("web1", Some("sshd -T"), true));
+        let p = place("docker://local/docker inspect");
+        assert_eq!(
+            (p.group, p.fact, p.host),
+            ("local", Some("docker inspect"), true)
+        );
+        let p = place("ssh://cache1");
+        assert_eq!((p.group, p.fact, p.host), ("cache1", None, true));
+        let p = place("deploy/compose.yaml");
+        assert_eq!(
+            (p.group, p.fact, p.host),
+            ("deploy/compose.yaml", None, false)
+        );
+    }
+
+    #[test]
     fn dates() {
         assert_eq!(format_utc(0), "1970-01-01 00:00 UTC");
         assert_eq!(format_utc(1_772_000_000), "2026-02-25 06:13 UTC");

@@ -26,8 +26,8 @@ use crate::source::{read_source, Context, Loaded, Unit};
 use crate::text::SourceFile;
 
 pub use collect::{
-    collect_local, collect_ssh, local_socket, parse_inspect, Collected, DockerError, Via,
-    DEFAULT_SOCKET, INSPECT_SCRIPT,
+    collect_local, collect_ssh, inspect_script, local_socket, parse_inspect, Collected,
+    DockerError, Via, DEFAULT_SOCKET,
 };
 
 /// How a recorded `docker inspect` dump is named: `web1.docker-inspect.json` is host `web1`'s.
@@ -136,6 +136,51 @@ pub fn document(
     loaded
 }
 
+/// What `vigie audit` does for one host's Docker: collect its containers through `session`
+/// ([`collect_ssh`], the daemon's socket at `socket_path`) and build their document
+/// ([`document`], virtual file [`ssh_display`]). A host without Docker gives nothing; a daemon
+/// that cannot be read gives an error naming the host.
+pub fn audit_ssh(
+    session: &ssh2::Session,
+    host: &str,
+    socket_path: &str,
+    timeout: std::time::Duration,
+    compose: &drift::ComposeFiles,
+    ctx: &Context,
+) -> Loaded {
+    let display = ssh_display(host);
+    match collect_ssh(session, socket_path, timeout) {
+        Ok(collected) => document(host, &display, &collected.containers, compose, ctx),
+        Err(DockerError::Absent(_)) => Loaded::default(),
+        Err(e) => unreadable(&display, &e),
+    }
+}
+
+/// The local daemon's containers ([`collect_local`]) as a document (virtual file
+/// [`local_display`], host [`LOCAL_HOST`]); an error when the daemon cannot be read.
+pub fn audit_local(
+    socket: Option<&str>,
+    timeout: std::time::Duration,
+    compose: &drift::ComposeFiles,
+    ctx: &Context,
+) -> Loaded {
+    let display = local_display();
+    match collect_local(socket, timeout) {
+        Ok(containers) => document(LOCAL_HOST, &display, &containers, compose, ctx),
+        Err(e) => unreadable(&display, &e),
+    }
+}
+
+fn unreadable(display: &str, e: &DockerError) -> Loaded {
+    Loaded {
+        documents: Vec::new(),
+        problems: vec![Problem::error(
+            display,
+            format!("cannot read the Docker containers: {e}"),
+        )],
+    }
+}
+
 fn build(
     file: &Arc<SourceFile>,
     host: &str,
@@ -192,6 +237,20 @@ fn build(
     doc.record_span(&["containers".to_string()], root.span.clone());
     for (p, span) in spans {
         doc.record_span(&p, span);
+    }
+    // A container's fingerprints follow its name, not its position among the containers.
+    let names: Vec<(usize, String)> = doc
+        .value_at(&["containers".to_string()])
+        .and_then(Value::as_array)
+        .map(|cs| {
+            cs.iter()
+                .enumerate()
+                .filter_map(|(i, c)| Some((i, c.get("Name")?.as_str()?.to_string())))
+                .collect()
+        })
+        .unwrap_or_default();
+    for (i, name) in names {
+        doc.name_item(&["containers".to_string(), i.to_string()], &name);
     }
     loaded.documents.push(doc);
 }
@@ -264,6 +323,10 @@ mod tests {
         assert_eq!(
             line(&["containers", "0", "Config", "Image"]),
             "\"Image\": \"nginx\""
+        );
+        assert_eq!(
+            doc.stable_path(&["containers".into(), "0".into(), "HostConfig".into()]),
+            vec!["containers", "=/web", "HostConfig"]
         );
         // A missing key points at its parent's key.
         assert_eq!(
