@@ -220,7 +220,7 @@ pub fn audit(
                     let Some(host) = hosts.get(i) else { break };
                     let t = Instant::now();
                     let c = catch_unwind(AssertUnwindSafe(|| {
-                        collect(host, hosts, &compose_files, ctx, opts)
+                        collect(host, hosts, compose_files, ctx, opts)
                     }))
                     .unwrap_or_else(|_| Collected {
                         status: HostStatus::Failed,
