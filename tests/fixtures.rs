@@ -11,7 +11,14 @@ use common::{assert_valid_sarif, repo, sarif_validator, vigie};
 
 const MARKER: &str = "# vigie-expect:";
 
-fn marked_lines(dir: &Path, rule: &str, out: &mut BTreeSet<(String, u64)>) {
+/// Expectations of `rule` below `dir`: `(file, line)` pairs, with the fixture each one is
+/// written in (`declared_in`).
+fn marked_lines(
+    dir: &Path,
+    rule: &str,
+    out: &mut BTreeSet<(String, u64)>,
+    declared_in: &mut BTreeSet<String>,
+) {
     let rel = |p: &Path| {
         p.strip_prefix(repo())
             .unwrap()
@@ -21,28 +28,41 @@ fn marked_lines(dir: &Path, rule: &str, out: &mut BTreeSet<(String, u64)>) {
     for entry in walk(dir) {
         let text = std::fs::read_to_string(&entry).unwrap_or_default();
         if entry.file_name().is_some_and(|n| n == "expected.txt") {
-            // JSON cannot hold comments: `expected.txt` lists `line rule-id` pairs for the one
-            // JSON file beside it.
+            // Formats without comments carry an `expected.txt` beside them: `line rule-id` pairs
+            // for the one JSON file beside it, or `file:line rule-id` with the file as findings
+            // name it (the virtual `ssh://host/fact` files of recorded host facts).
             let parent = entry.parent().unwrap();
-            let json: Vec<_> = walk(parent)
-                .into_iter()
-                .filter(|p| {
-                    p.parent() == Some(parent)
-                        && p.extension().is_some_and(|e| e == "json" || e == "hujson")
-                })
-                .collect();
-            assert_eq!(
-                json.len(),
-                1,
-                "{}: expected.txt needs exactly one JSON file beside it",
-                parent.display()
-            );
             for line in text.lines().filter(|l| !l.trim().is_empty()) {
-                let (n, id) = line.trim().split_once(' ').unwrap_or_else(|| {
+                let (at, id) = line.trim().rsplit_once(' ').unwrap_or_else(|| {
                     panic!("{}: `line rule-id` expected, got {line:?}", entry.display())
                 });
-                if id.trim() == rule {
-                    out.insert((rel(&json[0]), n.parse().unwrap()));
+                if id.trim() != rule {
+                    continue;
+                }
+                declared_in.insert(rel(&entry));
+                if let Ok(n) = at.trim().parse() {
+                    let json: Vec<_> = walk(parent)
+                        .into_iter()
+                        .filter(|p| {
+                            p.parent() == Some(parent)
+                                && p.extension().is_some_and(|e| e == "json" || e == "hujson")
+                        })
+                        .collect();
+                    assert_eq!(
+                        json.len(),
+                        1,
+                        "{}: `line rule-id` needs exactly one JSON file beside it",
+                        parent.display()
+                    );
+                    out.insert((rel(&json[0]), n));
+                } else {
+                    let (file, n) = at.trim().rsplit_once(':').unwrap_or_else(|| {
+                        panic!(
+                            "{}: `file:line rule-id` expected, got {line:?}",
+                            entry.display()
+                        )
+                    });
+                    out.insert((file.to_string(), n.parse().unwrap()));
                 }
             }
             continue;
@@ -51,6 +71,7 @@ fn marked_lines(dir: &Path, rule: &str, out: &mut BTreeSet<(String, u64)>) {
             if let Some(pos) = line.find(MARKER) {
                 let ids = &line[pos + MARKER.len()..];
                 if ids.split([',', ' ']).any(|id| id.trim() == rule) {
+                    declared_in.insert(rel(&entry));
                     out.insert((rel(&entry), i as u64 + 1));
                 }
             }
@@ -130,10 +151,11 @@ fn every_rule_fires_on_its_positives_and_not_on_its_negatives() {
             })
             .collect();
         let mut expected = BTreeSet::new();
-        marked_lines(&dir, id, &mut expected);
+        let mut declared_in = BTreeSet::new();
+        marked_lines(&dir, id, &mut expected, &mut declared_in);
         assert!(
-            expected.iter().all(|(f, _)| f.contains("/positive-")),
-            "{id}: a negative fixture carries an expectation"
+            declared_in.iter().all(|f| f.contains("/positive-")),
+            "{id}: a negative fixture carries an expectation: {declared_in:?}"
         );
         if actual != expected {
             failures.push(format!(
