@@ -15,6 +15,7 @@ pub mod finding;
 pub mod output;
 pub mod policy;
 pub mod problem;
+pub mod project;
 pub mod scan;
 pub mod settings;
 pub mod source;

@@ -13,6 +13,7 @@ use crate::document::{Document, Kind};
 use crate::finding::{fingerprint, Finding, Location, Severity};
 use crate::policy::{Denial, Engine, Rule};
 use crate::problem::{Level, Problem};
+use crate::project::{self, Parts};
 use crate::settings::{RuleSetting, Settings};
 use crate::source::{self, Context, Unit};
 use crate::suppress;
@@ -139,6 +140,8 @@ struct UnitResult {
     problems: Vec<Problem>,
     files: usize,
     documents: usize,
+    /// What the unit's documents contribute to the project view (only when a project rule is on).
+    parts: Parts,
 }
 
 /// Discover the files below `paths` and group them into the units sources load.
@@ -172,12 +175,14 @@ pub fn plan(paths: &[PathBuf], settings: &Settings, ctx: &Context) -> (Vec<Unit>
 pub fn scan(paths: &[PathBuf], engine: &Engine, settings: &Settings, ctx: &Context) -> Report {
     let started = Instant::now();
     let (units, problems) = plan(paths, settings, ctx);
+    // The project view is gathered only when a rule reads it.
+    let project = engine.rules().iter().any(|r| r.kind == Kind::Project);
 
     let results: Vec<UnitResult> = units
         .par_iter()
         .map_init(
             || engine.clone(),
-            |engine, unit| process_unit(unit, engine, settings, ctx),
+            |engine, unit| process_unit(unit, engine, settings, ctx, project),
         )
         .collect();
 
@@ -187,11 +192,24 @@ pub fn scan(paths: &[PathBuf], engine: &Engine, settings: &Settings, ctx: &Conte
         cwd: ctx.cwd.clone(),
         ..Report::default()
     };
+    let mut parts = Parts::default();
     for r in results {
         report.findings.extend(r.findings);
         report.problems.extend(r.problems);
         report.files += r.files;
         report.documents += r.documents;
+        parts.extend(r.parts);
+    }
+    if let Some(doc) = project::build(parts) {
+        let (denials, errors) = engine.clone().evaluate(&doc);
+        report
+            .findings
+            .extend(denials.into_iter().map(|d| to_finding(d, &doc, settings)));
+        report.problems.extend(
+            errors
+                .into_iter()
+                .map(|m| Problem::error(&doc.path, format!("project view: {m}"))),
+        );
     }
     finish(&mut report, settings);
     report.duration = started.elapsed();
@@ -245,22 +263,28 @@ fn process_unit(
     engine: &mut Engine,
     settings: &Settings,
     ctx: &Context,
+    project: bool,
 ) -> UnitResult {
     let outcome = catch_unwind(AssertUnwindSafe(|| {
         let loaded = source::load(unit, ctx);
         let mut findings = Vec::new();
         let mut problems = loaded.problems;
+        let mut parts = Parts::default();
         let documents = loaded.documents.len();
         for doc in &loaded.documents {
             let (f, p) = evaluate(doc, engine, settings);
             findings.extend(f);
             problems.extend(p);
+            if project {
+                source::contribute(doc, &mut parts);
+            }
         }
         UnitResult {
             findings,
             problems,
             files: source::content_files(unit),
             documents,
+            parts,
         }
     }));
     outcome.unwrap_or_else(|panic| {
@@ -282,6 +306,7 @@ fn process_unit(
             )],
             files: source::content_files(unit),
             documents: 0,
+            parts: Parts::default(),
         }
     })
 }
@@ -325,6 +350,13 @@ fn to_finding(d: Denial, doc: &Document, settings: &Settings) -> Finding {
         _ => d.severity.unwrap_or(d.rule.meta.severity),
     };
     let location = Location::new(span.file, span.range);
+    // A project node is identified by its path with named items (a route's key): its value
+    // holds indices into the project's lists, which move when unrelated files change.
+    let value = if doc.kind == Kind::Project {
+        None
+    } else {
+        value
+    };
     let mut f = Finding {
         rule_id: d.rule.meta.id.clone(),
         severity,
