@@ -29,6 +29,8 @@ pub enum Kind {
     Terraform,
     Headscale,
     Caddy,
+    /// The project view: what all files say, joined (not a file format).
+    Project,
     Host,
     /// A Docker daemon's containers (`docker inspect`), live or recorded.
     Docker,
@@ -40,6 +42,7 @@ impl Kind {
         Kind::Terraform,
         Kind::Headscale,
         Kind::Caddy,
+        Kind::Project,
         Kind::Host,
         Kind::Docker,
     ];
@@ -50,6 +53,7 @@ impl Kind {
             Kind::Terraform => "terraform",
             Kind::Headscale => "headscale",
             Kind::Caddy => "caddy",
+            Kind::Project => "project",
             Kind::Host => "host",
             Kind::Docker => "docker",
         }

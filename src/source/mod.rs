@@ -16,6 +16,7 @@ use std::sync::Arc;
 
 use crate::document::{Document, Kind};
 use crate::problem::Problem;
+use crate::project::Parts;
 use crate::text::SourceFile;
 
 /// Files larger than this are reported, not read.
@@ -106,6 +107,7 @@ pub fn units(kind: Kind, files: Vec<PathBuf>) -> Vec<Unit> {
         Kind::Terraform => terraform::units(files),
         Kind::Headscale => headscale::units(files),
         Kind::Caddy => caddy::units(files),
+        Kind::Project => Vec::new(),
         Kind::Host => host::units(files),
         Kind::Docker => docker::units(files, &[]),
     }
@@ -117,6 +119,7 @@ pub fn load(unit: &Unit, ctx: &Context) -> Loaded {
         Kind::Terraform => terraform::load(unit, ctx),
         Kind::Headscale => headscale::load(unit, ctx),
         Kind::Caddy => caddy::load(unit, ctx),
+        Kind::Project => Loaded::default(),
         Kind::Host => host::load(unit, ctx),
         Kind::Docker => docker::load(unit, ctx),
     }
@@ -129,6 +132,18 @@ pub fn content_files(unit: &Unit) -> usize {
         Kind::Docker => unit.files.len().min(1),
         _ => unit.files.len(),
     }
+}
+
+/// What `doc` says that the project view joins ([`crate::project`]): every source adds the
+/// services or routes it finds in the documents it understands, its own kind's or another's
+/// (Traefik reads compose labels). Called while the unit is processed, so only these compact
+/// parts outlive the document.
+pub fn contribute(doc: &Document, parts: &mut Parts) {
+    parts
+        .documents
+        .push(serde_json::json!({"kind": doc.kind.as_str(), "path": doc.path}));
+    compose::contribute(doc, parts);
+    caddy::contribute(doc, parts);
 }
 
 /// `dir/./a/../b` as `dir/b`, without touching the file system.

@@ -7,6 +7,9 @@ mod doc;
 mod env;
 mod lexer;
 mod parser;
+mod project;
+
+pub use project::contribute;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
