@@ -147,7 +147,8 @@ pub fn document(
 /// What `vigie audit` does for one host's Docker: collect its containers through `session`
 /// ([`collect_ssh`], the daemon's socket at `socket_path`) and build their document
 /// ([`document`], virtual file [`ssh_display`]). A host without Docker gives nothing; a daemon
-/// that cannot be read gives an error naming the host.
+/// that cannot be read gives a warning (the host's other facts still count), as `vigie audit`
+/// reports it.
 pub fn audit_ssh(
     session: &ssh2::Session,
     host: &str,
@@ -160,7 +161,7 @@ pub fn audit_ssh(
     match collect_ssh(session, socket_path, timeout) {
         Ok(collected) => document(host, &display, &collected.containers, compose, ctx),
         Err(DockerError::Absent(_)) => Loaded::default(),
-        Err(e) => unreadable(&display, &e),
+        Err(e) => unreadable(&display, &e, Level::Warning),
     }
 }
 
@@ -175,17 +176,17 @@ pub fn audit_local(
     let display = local_display();
     match collect_local(socket, timeout) {
         Ok(containers) => document(LOCAL_HOST, &display, &containers, compose, ctx),
-        Err(e) => unreadable(&display, &e),
+        Err(e) => unreadable(&display, &e, Level::Error),
     }
 }
 
-fn unreadable(display: &str, e: &DockerError) -> Loaded {
+fn unreadable(display: &str, e: &DockerError, level: Level) -> Loaded {
     Loaded {
         documents: Vec::new(),
-        problems: vec![Problem::error(
-            display,
-            format!("cannot read the Docker containers: {e}"),
-        )],
+        problems: vec![Problem {
+            level,
+            ..Problem::error(display, format!("cannot read the Docker containers: {e}"))
+        }],
     }
 }
 
