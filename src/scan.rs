@@ -32,6 +32,59 @@ pub struct Report {
     pub duration: Duration,
     /// The directory paths are relative to.
     pub cwd: PathBuf,
+    /// The live hosts of an audit, in inventory order, with whether each was reached (empty for
+    /// a scan of files).
+    pub hosts: Vec<AuditedHost>,
+}
+
+/// What became of one host of an audit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HostStatus {
+    /// Connected, authenticated, facts gathered: its findings are in the report.
+    Reached,
+    /// Its host key is unknown, changed or revoked: nothing was sent to it.
+    Refused,
+    /// No TCP connection or no SSH handshake in time.
+    Unreachable,
+    /// Reached, but authentication or the facts command failed (or timed out).
+    Failed,
+}
+
+impl HostStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HostStatus::Reached => "reached",
+            HostStatus::Refused => "refused",
+            HostStatus::Unreachable => "unreachable",
+            HostStatus::Failed => "failed",
+        }
+    }
+}
+
+/// One host of an audit. Its findings are those whose file is `ssh://<name>/...`.
+#[derive(Debug, Clone)]
+pub struct AuditedHost {
+    pub name: String,
+    pub address: String,
+    pub port: u16,
+    pub user: String,
+    pub tags: Vec<String>,
+    pub status: HostStatus,
+    /// Why it was not reached.
+    pub message: Option<String>,
+    pub duration: Duration,
+}
+
+impl AuditedHost {
+    /// The prefix of the virtual files of this host's findings and problems.
+    pub fn uri(&self) -> String {
+        host_uri(&self.name)
+    }
+}
+
+/// `ssh://<host>`: the virtual location of a host's facts (`ssh://web1/sshd -T`).
+pub fn host_uri(name: &str) -> String {
+    format!("ssh://{name}")
 }
 
 impl Report {
@@ -45,6 +98,17 @@ impl Report {
 
     pub fn rule(&self, id: &str) -> Option<&Arc<Rule>> {
         self.rules.iter().find(|r| r.meta.id == id)
+    }
+
+    /// The active findings of an audited host: those in its virtual files (`ssh://<host>` and
+    /// `ssh://<host>/<fact>`).
+    pub fn host_findings<'a>(&'a self, host: &'a AuditedHost) -> impl Iterator<Item = &'a Finding> {
+        let uri = host.uri();
+        self.active().filter(move |f| {
+            let file = f.location.file.display.as_str();
+            file.strip_prefix(uri.as_str())
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+        })
     }
 
     /// What the run concludes with findings failing at or above `threshold` (none: findings
@@ -149,6 +213,13 @@ pub fn scan(paths: &[PathBuf], engine: &Engine, settings: &Settings, ctx: &Conte
                 .map(|m| Problem::error(&doc.path, format!("project view: {m}"))),
         );
     }
+    finish(&mut report, settings);
+    report.duration = started.elapsed();
+    report
+}
+
+/// Mask, suppress and sort what the workers found: the last step of a scan and of an audit.
+pub(crate) fn finish(report: &mut Report, settings: &Settings) {
     share_secrets(&mut report.findings);
     suppress::apply(&mut report.findings, settings);
     report.findings.sort_by(|a, b| {
@@ -168,8 +239,25 @@ pub fn scan(paths: &[PathBuf], engine: &Engine, settings: &Settings, ctx: &Conte
     report
         .problems
         .sort_by(|a, b| (&a.file, a.line_col(), a.level).cmp(&(&b.file, b.line_col(), b.level)));
-    report.duration = started.elapsed();
-    report
+}
+
+/// Evaluate every rule of a document's kind on it.
+pub(crate) fn evaluate(
+    doc: &Document,
+    engine: &mut Engine,
+    settings: &Settings,
+) -> (Vec<Finding>, Vec<Problem>) {
+    let (denials, errors) = engine.evaluate(doc);
+    (
+        denials
+            .into_iter()
+            .map(|d| to_finding(d, doc, settings))
+            .collect(),
+        errors
+            .into_iter()
+            .map(|m| Problem::error(&doc.path, m))
+            .collect(),
+    )
 }
 
 fn process_unit(
@@ -186,9 +274,9 @@ fn process_unit(
         let mut parts = Parts::default();
         let documents = loaded.documents.len();
         for doc in &loaded.documents {
-            let (denials, errors) = engine.evaluate(doc);
-            findings.extend(denials.into_iter().map(|d| to_finding(d, doc, settings)));
-            problems.extend(errors.into_iter().map(|m| Problem::error(&doc.path, m)));
+            let (f, p) = evaluate(doc, engine, settings);
+            findings.extend(f);
+            problems.extend(p);
             if project {
                 source::contribute(doc, &mut parts);
             }

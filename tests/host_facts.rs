@@ -430,3 +430,98 @@ fn script_and_document_agree_with_real_commands() {
         .collect();
     assert!(safe_findings.is_empty(), "{safe_findings:#?}");
 }
+
+/// As a user who may not read root's facts (and has no sudo): those facts are reported as
+/// unreadable, and no rule guesses from their absence.
+#[test]
+fn unreadable_facts_are_warnings_not_findings() {
+    if let Some(why) = missing_requirements().or_else(|| {
+        (!have("setpriv")).then(|| "missing setpriv (apt-get install util-linux)".to_string())
+    }) {
+        assert!(
+            std::env::var_os("VIGIE_REQUIRE_TOOLS").is_none(),
+            "VIGIE_REQUIRE_TOOLS is set but this test cannot run: {why}"
+        );
+        eprintln!("SKIPPED host_facts: {why}");
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    // A repository only root can read.
+    let (repository, password_file) = restic_repo(tmp.path(), 3600);
+    run(Command::new("chmod").args(["700", &repository]));
+    let spec = HostSpec {
+        name: "nobody".into(),
+        address: "203.0.113.8".into(),
+        port: 22,
+        user: "nobody".into(),
+        identity: None,
+        tags: Vec::new(),
+        jump: None,
+        backup: Some(BackupSpec::Restic {
+            repository,
+            password_file,
+        }),
+    };
+    let script = tmp.path().join("facts.sh");
+    std::fs::write(&script, host::script(&spec)).unwrap();
+    run(Command::new("chmod").args(["755"]).arg(tmp.path()));
+    run(Command::new("chmod").args(["644"]).arg(&script));
+    let transcript = run(Command::new("timeout")
+        .args([
+            "60",
+            "setpriv",
+            "--reuid=nobody",
+            "--regid=nogroup",
+            "--clear-groups",
+            "sh",
+        ])
+        .arg(&script));
+    let loaded = host::document(&spec, &transcript);
+    let warned: Vec<&str> = loaded.problems.iter().map(|p| p.file.as_str()).collect();
+    for fact in [
+        "ssh://nobody/ufw status verbose",
+        "ssh://nobody/nft -j list ruleset",
+        "ssh://nobody/restic snapshots --json",
+    ] {
+        assert!(
+            warned.contains(&fact),
+            "no warning for {fact}: {:?}",
+            loaded.problems
+        );
+    }
+    let input = loaded.documents[0].input();
+    let f = &input["facts"];
+    assert!(f["unread"]["ufw status verbose"].is_string(), "{f}");
+    assert!(f.get("backup").is_none());
+
+    let dir = tmp.path().join("recorded");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("nobody.facts"), host::record(&spec, &transcript)).unwrap();
+    let run = vigie(
+        &dir,
+        &["scan", ".", "--format", "json", "--fail-on", "none"],
+    );
+    let report = run.json();
+    let rules: Vec<_> = findings(&report).into_iter().map(|(r, _, _)| r).collect();
+    for rule in [
+        "host.firewall-inactive",
+        "host.ssh-not-vpn-only",
+        "host.backup-missing",
+        "host.backup-stale",
+        "host.ssh-password-auth",
+    ] {
+        assert!(
+            !rules.iter().any(|r| r == rule),
+            "{rule} from unread facts: {rules:?}"
+        );
+    }
+    assert!(
+        report["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["level"] == "warning"),
+        "{}",
+        report["errors"]
+    );
+}

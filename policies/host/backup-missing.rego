@@ -3,7 +3,8 @@
 # description: >-
 #   The inventory says where this host's backups are (a restic or borg repository, or a marker
 #   file the backup job touches), and there is nothing there: the repository has no snapshot or
-#   archive, cannot be opened, the tool is not installed, or the marker file does not exist. A
+#   archive or does not exist, the tool is not installed, or the marker file does not exist. A
+#   repository vigie is not allowed to read (permission, wrong password) is a warning instead. A
 #   backup that was set up once and never ran, or whose repository moved, is found out on the
 #   day it is needed.
 # related_resources:

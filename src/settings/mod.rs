@@ -11,6 +11,11 @@ use serde_json::Value;
 use thiserror::Error;
 
 use crate::finding::Severity;
+use crate::source::host::HostSpec;
+
+pub mod inventory;
+
+pub use inventory::{AuditSettings, Env};
 
 pub const FILE_NAME: &str = "vigie.toml";
 
@@ -36,6 +41,9 @@ struct Raw {
     ignore: Vec<RawIgnore>,
     #[serde(default)]
     config: toml::Table,
+    #[serde(default)]
+    hosts: Vec<toml::Spanned<inventory::RawHost>>,
+    audit: Option<inventory::RawAudit>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -72,6 +80,10 @@ pub struct Settings {
     pub ignores: Vec<PathIgnore>,
     /// `data.vigie.config`.
     pub config: Value,
+    /// `[[hosts]]`: the inventory `vigie audit` reads when not given hosts.
+    pub hosts: Vec<HostSpec>,
+    /// `[audit]`.
+    pub audit: AuditSettings,
     text: Option<String>,
 }
 
@@ -84,6 +96,8 @@ impl Default for Settings {
             rules: BTreeMap::new(),
             ignores: Vec::new(),
             config: default_config(),
+            hosts: Vec::new(),
+            audit: AuditSettings::default(),
             text: None,
         }
     }
@@ -142,6 +156,11 @@ impl Settings {
     }
 
     pub fn parse(path: &Path, text: &str) -> Result<Self, SettingsError> {
+        Self::parse_with(path, text, &Env::from_process())
+    }
+
+    /// Parse with `env` giving the defaults of `[[hosts]]` (`$USER`, `$HOME`).
+    pub fn parse_with(path: &Path, text: &str, env: &Env) -> Result<Self, SettingsError> {
         let err = |span: Option<Range<usize>>, message: String| SettingsError {
             path: path.to_path_buf(),
             text: Some(text.to_string()),
@@ -234,6 +253,9 @@ impl Settings {
                 ));
             }
         }
+        let base = path.parent();
+        let audit = inventory::audit_settings(raw.audit, env, base, &err)?;
+        let hosts = inventory::hosts(raw.hosts, env, base, &err)?;
         Ok(Self {
             path: Some(path.to_path_buf()),
             exclude: exclude
@@ -243,6 +265,8 @@ impl Settings {
             rules,
             ignores,
             config,
+            hosts,
+            audit,
             text: Some(text.to_string()),
         })
     }

@@ -349,6 +349,22 @@ pub fn build(spec: &HostSpec, main: Arc<SourceFile>, transcript: &str) -> Loaded
     loaded
 }
 
+/// Whether a failed backup command says there is no backup (no repository, no marker file), as
+/// opposed to not being allowed to look.
+fn backup_absent(section: &Section) -> bool {
+    let err = section.stderr.to_lowercase();
+    let denied = [
+        "permission denied",
+        "must be root",
+        "password is required",
+        "operation not permitted",
+        "wrong password",
+        "passphrase supplied",
+        "is incorrect",
+    ];
+    !denied.iter().any(|d| err.contains(d))
+}
+
 /// The backup fact: snapshots found (none when the tool failed or the marker is absent).
 fn backup(b: &mut Builder<'_>, section: &Section, tool: &str, offset: i64) {
     let at = ["facts", "backup"];
@@ -362,7 +378,19 @@ fn backup(b: &mut Builder<'_>, section: &Section, tool: &str, offset: i64) {
     }
     if !section.succeeded() {
         let why = failure(section);
-        let absent_marker = tool == "marker" && section.stderr.contains("No such file");
+        if !backup_absent(section) {
+            // Not allowed to look (or a wrong password): the backup may well be there.
+            b.warn(
+                &file,
+                format!(
+                    "{}: `{}` could not be read: {why}",
+                    b.spec.name, section.name
+                ),
+            );
+            b.unread.insert(section.name.clone(), why.into());
+            return;
+        }
+        let absent_marker = tool == "marker";
         if !absent_marker {
             b.warn(
                 &file,
