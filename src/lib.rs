@@ -7,6 +7,7 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
+pub mod audit;
 pub mod cli;
 pub mod discover;
 pub mod document;
@@ -14,6 +15,7 @@ pub mod finding;
 pub mod output;
 pub mod policy;
 pub mod problem;
+pub mod project;
 pub mod scan;
 pub mod settings;
 pub mod source;

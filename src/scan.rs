@@ -13,6 +13,7 @@ use crate::document::{Document, Kind};
 use crate::finding::{fingerprint, Finding, Location, Severity};
 use crate::policy::{Denial, Engine, Rule};
 use crate::problem::{Level, Problem};
+use crate::project::{self, Parts};
 use crate::settings::{RuleSetting, Settings};
 use crate::source::{self, Context, Unit};
 use crate::suppress;
@@ -31,6 +32,59 @@ pub struct Report {
     pub duration: Duration,
     /// The directory paths are relative to.
     pub cwd: PathBuf,
+    /// The live hosts of an audit, in inventory order, with whether each was reached (empty for
+    /// a scan of files).
+    pub hosts: Vec<AuditedHost>,
+}
+
+/// What became of one host of an audit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HostStatus {
+    /// Connected, authenticated, facts gathered: its findings are in the report.
+    Reached,
+    /// Its host key is unknown, changed or revoked: nothing was sent to it.
+    Refused,
+    /// No TCP connection or no SSH handshake in time.
+    Unreachable,
+    /// Reached, but authentication or the facts command failed (or timed out).
+    Failed,
+}
+
+impl HostStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HostStatus::Reached => "reached",
+            HostStatus::Refused => "refused",
+            HostStatus::Unreachable => "unreachable",
+            HostStatus::Failed => "failed",
+        }
+    }
+}
+
+/// One host of an audit. Its findings are those whose file is `ssh://<name>/...`.
+#[derive(Debug, Clone)]
+pub struct AuditedHost {
+    pub name: String,
+    pub address: String,
+    pub port: u16,
+    pub user: String,
+    pub tags: Vec<String>,
+    pub status: HostStatus,
+    /// Why it was not reached.
+    pub message: Option<String>,
+    pub duration: Duration,
+}
+
+impl AuditedHost {
+    /// The prefix of the virtual files of this host's findings and problems.
+    pub fn uri(&self) -> String {
+        host_uri(&self.name)
+    }
+}
+
+/// `ssh://<host>`: the virtual location of a host's facts (`ssh://web1/sshd -T`).
+pub fn host_uri(name: &str) -> String {
+    format!("ssh://{name}")
 }
 
 impl Report {
@@ -44,6 +98,17 @@ impl Report {
 
     pub fn rule(&self, id: &str) -> Option<&Arc<Rule>> {
         self.rules.iter().find(|r| r.meta.id == id)
+    }
+
+    /// The active findings of an audited host: those in its virtual files (`ssh://<host>` and
+    /// `ssh://<host>/<fact>`).
+    pub fn host_findings<'a>(&'a self, host: &'a AuditedHost) -> impl Iterator<Item = &'a Finding> {
+        let uri = host.uri();
+        self.active().filter(move |f| {
+            let file = f.location.file.display.as_str();
+            file.strip_prefix(uri.as_str())
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+        })
     }
 
     /// What the run concludes with findings failing at or above `threshold` (none: findings
@@ -75,6 +140,8 @@ struct UnitResult {
     problems: Vec<Problem>,
     files: usize,
     documents: usize,
+    /// What the unit's documents contribute to the project view (only when a project rule is on).
+    parts: Parts,
 }
 
 /// Discover the files below `paths` and group them into the units sources load.
@@ -121,12 +188,16 @@ pub fn plan(paths: &[PathBuf], settings: &Settings, ctx: &Context) -> (Vec<Unit>
 pub fn scan(paths: &[PathBuf], engine: &Engine, settings: &Settings, ctx: &Context) -> Report {
     let started = Instant::now();
     let (units, problems) = plan(paths, settings, ctx);
+    // The project view is gathered only when a rule reads it and some file of the scan can
+    // bring a route to join: a corpus of compose files alone keeps nothing.
+    let project = engine.rules().iter().any(|r| r.kind == Kind::Project)
+        && units.iter().any(|u| source::contributes_routes(u.kind));
 
     let results: Vec<UnitResult> = units
         .par_iter()
         .map_init(
             || engine.clone(),
-            |engine, unit| process_unit(unit, engine, settings, ctx),
+            |engine, unit| process_unit(unit, engine, settings, ctx, project),
         )
         .collect();
 
@@ -136,12 +207,32 @@ pub fn scan(paths: &[PathBuf], engine: &Engine, settings: &Settings, ctx: &Conte
         cwd: ctx.cwd.clone(),
         ..Report::default()
     };
+    let mut parts = Parts::default();
     for r in results {
         report.findings.extend(r.findings);
         report.problems.extend(r.problems);
         report.files += r.files;
         report.documents += r.documents;
+        parts.extend(r.parts);
     }
+    if let Some(doc) = project::build(parts) {
+        let (denials, errors) = engine.clone().evaluate(&doc);
+        report
+            .findings
+            .extend(denials.into_iter().map(|d| to_finding(d, &doc, settings)));
+        report.problems.extend(
+            errors
+                .into_iter()
+                .map(|m| Problem::error(&doc.path, format!("project view: {m}"))),
+        );
+    }
+    finish(&mut report, settings);
+    report.duration = started.elapsed();
+    report
+}
+
+/// Mask, suppress and sort what the workers found: the last step of a scan and of an audit.
+pub(crate) fn finish(report: &mut Report, settings: &Settings) {
     share_secrets(&mut report.findings);
     suppress::apply(&mut report.findings, settings);
     report.findings.sort_by(|a, b| {
@@ -161,8 +252,25 @@ pub fn scan(paths: &[PathBuf], engine: &Engine, settings: &Settings, ctx: &Conte
     report
         .problems
         .sort_by(|a, b| (&a.file, a.line_col(), a.level).cmp(&(&b.file, b.line_col(), b.level)));
-    report.duration = started.elapsed();
-    report
+}
+
+/// Evaluate every rule of a document's kind on it.
+pub(crate) fn evaluate(
+    doc: &Document,
+    engine: &mut Engine,
+    settings: &Settings,
+) -> (Vec<Finding>, Vec<Problem>) {
+    let (denials, errors) = engine.evaluate(doc);
+    (
+        denials
+            .into_iter()
+            .map(|d| to_finding(d, doc, settings))
+            .collect(),
+        errors
+            .into_iter()
+            .map(|m| Problem::error(&doc.path, m))
+            .collect(),
+    )
 }
 
 fn process_unit(
@@ -170,22 +278,28 @@ fn process_unit(
     engine: &mut Engine,
     settings: &Settings,
     ctx: &Context,
+    project: bool,
 ) -> UnitResult {
     let outcome = catch_unwind(AssertUnwindSafe(|| {
         let loaded = source::load(unit, ctx);
         let mut findings = Vec::new();
         let mut problems = loaded.problems;
+        let mut parts = Parts::default();
         let documents = loaded.documents.len();
         for doc in &loaded.documents {
-            let (denials, errors) = engine.evaluate(doc);
-            findings.extend(denials.into_iter().map(|d| to_finding(d, doc, settings)));
-            problems.extend(errors.into_iter().map(|m| Problem::error(&doc.path, m)));
+            let (f, p) = evaluate(doc, engine, settings);
+            findings.extend(f);
+            problems.extend(p);
+            if project {
+                source::contribute(doc, &mut parts);
+            }
         }
         UnitResult {
             findings,
             problems,
             files: source::content_files(unit),
             documents,
+            parts,
         }
     }));
     outcome.unwrap_or_else(|panic| {
@@ -207,6 +321,7 @@ fn process_unit(
             )],
             files: source::content_files(unit),
             documents: 0,
+            parts: Parts::default(),
         }
     })
 }
@@ -250,10 +365,22 @@ fn to_finding(d: Denial, doc: &Document, settings: &Settings) -> Finding {
         _ => d.severity.unwrap_or(d.rule.meta.severity),
     };
     let location = Location::new(span.file, span.range);
+    // A project node is identified by its path with named items (a route's key): its value
+    // holds indices into the project's lists, which move when unrelated files change.
+    let value = if doc.kind == Kind::Project {
+        None
+    } else {
+        value
+    };
     let mut f = Finding {
         rule_id: d.rule.meta.id.clone(),
         severity,
-        fingerprint: fingerprint(&d.rule.meta.id, &location.file.display, &d.path, value),
+        fingerprint: fingerprint(
+            &d.rule.meta.id,
+            &location.file.display,
+            &doc.stable_path(&d.path),
+            value,
+        ),
         message: String::new(),
         location,
         node_path: d.path,

@@ -427,6 +427,21 @@ fn docker_containers_are_collected_and_audited() {
     let in_git = tree.path().join("deploy/app/docker-compose.yml");
     std::fs::write(&in_git, COMPOSE_IN_GIT).unwrap();
 
+    let err = docker::collect_local(Some("/nonexistent/docker.sock"), Duration::from_secs(5))
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("no such socket"), "{err}");
+    let unreadable = docker::audit_local(
+        Some("/nonexistent/docker.sock"),
+        Duration::from_secs(5),
+        &ComposeFiles::default(),
+        &Context {
+            cwd: PathBuf::from("/"),
+        },
+    );
+    assert!(unreadable.documents.is_empty());
+    assert_eq!(unreadable.problems[0].file, "docker://local/docker inspect");
+
     // The local socket, API version negotiated (the daemon refuses the client's default 1.53).
     let containers = docker::collect_local(Some(&sock), Duration::from_secs(60)).unwrap();
     let expected: BTreeSet<String> = ["vpn", "worker", "portainer", "app_web_1"]
@@ -551,7 +566,7 @@ fn docker_containers_are_collected_and_audited() {
     // The exec fallback's script, run locally: the same containers as `docker inspect` has them.
     let out = run(
         "sh",
-        &["-c", docker::INSPECT_SCRIPT],
+        &["-c", &docker::inspect_script(&sock)],
         daemon.dir.path(),
         &[("DOCKER_HOST", &host)],
     );
@@ -572,13 +587,15 @@ fn docker_containers_are_collected_and_audited() {
     std::io::Read::read_to_string(&mut channel, &mut text).unwrap();
     assert_eq!(text.trim(), "still here");
     channel.wait_close().unwrap();
-    let loaded = docker::document(
+    let loaded = docker::audit_ssh(
+        &session,
         "web1",
-        &docker::ssh_display("web1"),
-        &remote.containers,
+        &sock,
+        Duration::from_secs(60),
         &compose,
         &ctx,
     );
+    assert!(loaded.problems.is_empty(), "{:?}", loaded.problems);
     assert_eq!(loaded.documents[0].path, "ssh://web1/docker inspect");
     has(
         &findings(&loaded),
@@ -586,15 +603,47 @@ fn docker_containers_are_collected_and_audited() {
         "vpn",
         "\"Privileged\": true",
     );
+    // No daemon behind the path: forwarding fails, so does `docker` over exec; an error, quickly.
+    let started = Instant::now();
+    let err = docker::collect_ssh(
+        &session,
+        "/nonexistent/docker.sock",
+        Duration::from_secs(20),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(started.elapsed() < Duration::from_secs(20), "{err}");
+    assert!(err.contains("docker inspect"), "{err}");
+
     drop(session);
     drop(sshd);
 
     // A host that forbids stream-local forwarding: `docker inspect` over exec.
-    let sshd = Sshd::start(&format!(
-        "AllowStreamLocalForwarding no\nSetEnv DOCKER_HOST={host}"
-    ));
+    let sshd = Sshd::start("AllowStreamLocalForwarding no");
     let session = sshd.session();
     let remote = docker::collect_ssh(&session, &sock, Duration::from_secs(60)).unwrap();
     assert!(matches!(remote.via, Via::Exec { .. }), "{:?}", remote.via);
     assert_eq!(names(&remote.containers), expected);
+    drop(session);
+    drop(sshd);
+
+    // A host without Docker (no socket, no `docker` command): nothing to audit, no error.
+    let sshd = Sshd::start("SetEnv PATH=/nonexistent");
+    let session = sshd.session();
+    let err = docker::collect_ssh(
+        &session,
+        "/nonexistent/docker.sock",
+        Duration::from_secs(20),
+    )
+    .unwrap_err();
+    assert!(matches!(err, docker::DockerError::Absent(_)), "{err}");
+    let loaded = docker::audit_ssh(
+        &session,
+        "bare",
+        "/nonexistent/docker.sock",
+        Duration::from_secs(20),
+        &compose,
+        &ctx,
+    );
+    assert!(loaded.documents.is_empty() && loaded.problems.is_empty());
 }

@@ -11,7 +11,14 @@ use common::{assert_valid_sarif, repo, sarif_validator, vigie};
 
 const MARKER: &str = "# vigie-expect:";
 
-fn marked_lines(dir: &Path, rule: &str, out: &mut BTreeSet<(String, u64)>) {
+/// Expectations of `rule` below `dir`: `(file, line)` pairs, with the fixture each one is
+/// written in (`declared_in`).
+fn marked_lines(
+    dir: &Path,
+    rule: &str,
+    out: &mut BTreeSet<(String, u64)>,
+    declared_in: &mut BTreeSet<String>,
+) {
     let rel = |p: &Path| {
         p.strip_prefix(repo())
             .unwrap()
@@ -21,28 +28,41 @@ fn marked_lines(dir: &Path, rule: &str, out: &mut BTreeSet<(String, u64)>) {
     for entry in walk(dir) {
         let text = std::fs::read_to_string(&entry).unwrap_or_default();
         if entry.file_name().is_some_and(|n| n == "expected.txt") {
-            // JSON cannot hold comments: `expected.txt` lists `line rule-id` pairs for the one
-            // JSON file beside it.
+            // Formats without comments carry an `expected.txt` beside them: `line rule-id` pairs
+            // for the one JSON file beside it, or `file:line rule-id` with the file as findings
+            // name it (the virtual `ssh://host/fact` files of recorded host facts).
             let parent = entry.parent().unwrap();
-            let json: Vec<_> = walk(parent)
-                .into_iter()
-                .filter(|p| {
-                    p.parent() == Some(parent)
-                        && p.extension().is_some_and(|e| e == "json" || e == "hujson")
-                })
-                .collect();
-            assert_eq!(
-                json.len(),
-                1,
-                "{}: expected.txt needs exactly one JSON file beside it",
-                parent.display()
-            );
             for line in text.lines().filter(|l| !l.trim().is_empty()) {
-                let (n, id) = line.trim().split_once(' ').unwrap_or_else(|| {
+                let (at, id) = line.trim().rsplit_once(' ').unwrap_or_else(|| {
                     panic!("{}: `line rule-id` expected, got {line:?}", entry.display())
                 });
-                if id.trim() == rule {
-                    out.insert((rel(&json[0]), n.parse().unwrap()));
+                if id.trim() != rule {
+                    continue;
+                }
+                declared_in.insert(rel(&entry));
+                if let Ok(n) = at.trim().parse() {
+                    let json: Vec<_> = walk(parent)
+                        .into_iter()
+                        .filter(|p| {
+                            p.parent() == Some(parent)
+                                && p.extension().is_some_and(|e| e == "json" || e == "hujson")
+                        })
+                        .collect();
+                    assert_eq!(
+                        json.len(),
+                        1,
+                        "{}: `line rule-id` needs exactly one JSON file beside it",
+                        parent.display()
+                    );
+                    out.insert((rel(&json[0]), n));
+                } else {
+                    let (file, n) = at.trim().rsplit_once(':').unwrap_or_else(|| {
+                        panic!(
+                            "{}: `file:line rule-id` expected, got {line:?}",
+                            entry.display()
+                        )
+                    });
+                    out.insert((file.to_string(), n.parse().unwrap()));
                 }
             }
             continue;
@@ -51,6 +71,7 @@ fn marked_lines(dir: &Path, rule: &str, out: &mut BTreeSet<(String, u64)>) {
             if let Some(pos) = line.find(MARKER) {
                 let ids = &line[pos + MARKER.len()..];
                 if ids.split([',', ' ']).any(|id| id.trim() == rule) {
+                    declared_in.insert(rel(&entry));
                     out.insert((rel(&entry), i as u64 + 1));
                 }
             }
@@ -105,21 +126,36 @@ fn every_rule_fires_on_its_positives_and_not_on_its_negatives() {
         );
 
         let rel = format!("fixtures/{kind}/{name}");
-        let run = vigie(
-            &root,
-            &["scan", &rel, "--format", "json", "--fail-on", "none"],
-        );
-        assert_eq!(run.code, 0, "{id}: scan failed:\n{}", run.stderr);
-        let report = run.json();
-        assert_eq!(
-            report["errors"].as_array().unwrap().len(),
-            0,
-            "{id}: fixtures have errors: {}",
-            report["errors"]
-        );
-        let actual: BTreeSet<(String, u64)> = report["findings"]
-            .as_array()
-            .unwrap()
+        // A project rule joins what all scanned files say: each fixture (a folder may hold a
+        // Caddyfile and a compose file) is scanned on its own, so fixtures do not join.
+        let targets: Vec<String> = if rule["input"] == "project" {
+            let mut e = entries.clone();
+            e.sort();
+            e.iter().map(|e| format!("{rel}/{e}")).collect()
+        } else {
+            vec![rel.clone()]
+        };
+        let mut findings = Vec::new();
+        for target in &targets {
+            let run = vigie(
+                &root,
+                &["scan", target, "--format", "json", "--fail-on", "none"],
+            );
+            assert_eq!(
+                run.code, 0,
+                "{id}: scan of {target} failed:\n{}",
+                run.stderr
+            );
+            let report = run.json();
+            assert_eq!(
+                report["errors"].as_array().unwrap().len(),
+                0,
+                "{id}: fixtures have errors: {}",
+                report["errors"]
+            );
+            findings.extend(report["findings"].as_array().unwrap().iter().cloned());
+        }
+        let actual: BTreeSet<(String, u64)> = findings
             .iter()
             .filter(|f| f["rule_id"] == id)
             .map(|f| {
@@ -130,10 +166,11 @@ fn every_rule_fires_on_its_positives_and_not_on_its_negatives() {
             })
             .collect();
         let mut expected = BTreeSet::new();
-        marked_lines(&dir, id, &mut expected);
+        let mut declared_in = BTreeSet::new();
+        marked_lines(&dir, id, &mut expected, &mut declared_in);
         assert!(
-            expected.iter().all(|(f, _)| f.contains("/positive-")),
-            "{id}: a negative fixture carries an expectation"
+            declared_in.iter().all(|f| f.contains("/positive-")),
+            "{id}: a negative fixture carries an expectation: {declared_in:?}"
         );
         if actual != expected {
             failures.push(format!(
@@ -143,9 +180,7 @@ fn every_rule_fires_on_its_positives_and_not_on_its_negatives() {
             ));
         }
 
-        let lines: Vec<String> = report["findings"]
-            .as_array()
-            .unwrap()
+        let lines: Vec<String> = findings
             .iter()
             .filter(|f| f["rule_id"] == id)
             .map(|f| {
@@ -161,12 +196,14 @@ fn every_rule_fires_on_its_positives_and_not_on_its_negatives() {
             .collect();
         insta::assert_snapshot!(format!("fixtures__{kind}__{name}"), lines.join("\n"));
 
-        let sarif = vigie(
-            &root,
-            &["scan", &rel, "--format", "sarif", "--fail-on", "none"],
-        )
-        .json();
-        assert_valid_sarif(&validator, &sarif, id);
+        for target in &targets {
+            let sarif = vigie(
+                &root,
+                &["scan", target, "--format", "sarif", "--fail-on", "none"],
+            )
+            .json();
+            assert_valid_sarif(&validator, &sarif, id);
+        }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

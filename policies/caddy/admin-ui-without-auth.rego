@@ -7,7 +7,9 @@
 #   block that proxies it. These UIs control containers, hypervisors and databases; some have no
 #   login of their own, the others' login pages are exposed to every password-spraying bot on the
 #   internet, and several have had authentication bypasses. The UI is recognised by the upstream's
-#   host name or port.
+#   host name or port, or by the image of the compose service the upstream reaches (`app:9000`
+#   where the compose service `app` runs `portainer/portainer-ce`): this rule reads the project
+#   view, which joins Caddy sites to the compose files of the scan.
 # related_resources:
 #   - ref: https://caddyserver.com/docs/caddyfile/directives/forward_auth
 #   - ref: https://caddyserver.com/docs/caddyfile/directives/basic_auth
@@ -27,53 +29,26 @@
 #     }
 #     ```
 #   fix: none
+#   input: project
 package vigie.rules.caddy.admin_ui_without_auth
 
-import data.vigie.lib.caddy as lib
+import data.vigie.lib.project as lib
 import rego.v1
 
 deny contains finding if {
-	some s in lib.sites
-	not lib.local_only(s.site)
-	is_array(s.site.upstreams)
-	some j, upstream in s.site.upstreams
-	is_array(upstream.auth)
-	count(upstream.auth) == 0
-	some ui in _admin_ui(upstream.dial)
+	some r in lib.routes_of("caddy")
+	not lib.local_only(r.route)
+	some u in lib.upstreams(r.route)
+	not lib.has_auth(u.upstream)
+	uis := {x.ui | some x in lib.admin_ui(u.upstream)}
+	count(uis) > 0
 	finding := {
-		"msg": sprintf("site %s proxies to %s (%s) with no forward_auth or basic_auth in front", [lib.site_name(s.site), upstream.dial, ui]),
-		"path": ["sites", s.index, "upstreams", j],
+		"msg": sprintf("site %s proxies to %s%s, %s, with no forward_auth or basic_auth in front", [
+			lib.route_name(r.route),
+			lib.upstream_name(u.upstream),
+			lib.service_note(u.upstream),
+			concat(" / ", sort(uis)),
+		]),
+		"path": ["routes", r.index, "upstreams", u.index],
 	}
 }
-
-# Admin UIs by a word of the upstream's host name (`portainer`, `portainer_app_1`,
-# `pgadmin.lan`), and Proxmox by its port.
-_names := {
-	"portainer": "Portainer",
-	"traefik": "the Traefik dashboard",
-	"proxmox": "Proxmox VE",
-	"pve": "Proxmox VE",
-	"dockge": "Dockge",
-	"yacht": "Yacht",
-	"adminer": "Adminer",
-	"phpmyadmin": "phpMyAdmin",
-	"pgadmin": "pgAdmin",
-	"pgadmin4": "pgAdmin",
-	"cockpit": "Cockpit",
-	"webmin": "Webmin",
-}
-
-_admin_ui(dial) := {ui |
-	is_string(dial)
-	host := lower(_host(dial))
-	some word in regex.split(`[^a-z0-9]+`, host)
-	ui := _names[word]
-} | {"Proxmox VE" |
-	is_string(dial)
-	endswith(dial, ":8006")
-}
-
-_host(dial) := concat(":", array.slice(parts, 0, count(parts) - 1)) if {
-	parts := split(dial, ":")
-	count(parts) > 1
-} else := dial

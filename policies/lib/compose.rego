@@ -21,6 +21,7 @@
 # - `is_array(x)` then `some .. in x` stands in for `list(x)`: one call instead of two.
 package vigie.lib.compose
 
+import data.vigie.lib.ports as port_lists
 import rego.v1
 
 # --- Iteration -----------------------------------------------------------------------------------
@@ -155,29 +156,8 @@ database_images := {
 # Repositories whose last component alone says nothing ("server").
 database_repositories := {"mssql/server", "mssql/rhel/server"}
 
-# Container ports database servers listen on.
-database_ports := {
-	1433, # SQL Server
-	1521, # Oracle
-	3306, # MySQL, MariaDB
-	5432, # PostgreSQL
-	5984, # CouchDB
-	6379, # Redis, Valkey, KeyDB
-	7474, # Neo4j HTTP
-	7687, # Neo4j Bolt
-	8086, # InfluxDB
-	8529, # ArangoDB
-	9042, # Cassandra, ScyllaDB
-	9200, # Elasticsearch, OpenSearch
-	9300, # Elasticsearch transport
-	11211, # memcached
-	26257, # CockroachDB
-	27017, # MongoDB
-	27018, # MongoDB shard
-	27019, # MongoDB config server
-	28015, # RethinkDB
-	33060, # MySQL X protocol
-}
+# Container ports database servers listen on (the list `host.service-exposed` uses too).
+database_ports := {port | some port, _ in port_lists.database}
 
 is_database_image(image) if image_name(image) in database_images
 

@@ -1,5 +1,6 @@
 //! The command line: one definition per flag (clap derive), one file per subcommand.
 
+mod audit;
 mod policy_input;
 mod policy_test;
 mod rules;
@@ -15,10 +16,9 @@ use miette::{LabeledSpan, MietteDiagnostic, NamedSource, Report as MReport};
 use crate::finding::Severity;
 use crate::output::previous::{Previous, PreviousError};
 use crate::output::{timestamp, Emitter, Html, HtmlContext, Human, Json, Sarif};
-use crate::policy::{PolicyError, PolicySet};
+use crate::policy::{Engine, PolicyError, PolicySet};
 use crate::scan::{Report, Verdict};
-use crate::settings::Settings;
-use crate::settings::SettingsError;
+use crate::settings::{RuleSetting, Settings, SettingsError};
 
 /// Exit codes, as documented in the README.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,6 +48,8 @@ struct Cli {
 enum Command {
     /// Scan files and directories (Docker Compose, Terraform, Caddy, Headscale ACLs) against the policies.
     Scan(scan::ScanArgs),
+    /// Audit live hosts over SSH (inventory in vigie.toml, --inventory or --host), read-only.
+    Audit(audit::AuditArgs),
     /// List every rule with its severity and title.
     Rules(rules::RulesArgs),
     /// Print a rule's documentation.
@@ -89,6 +91,12 @@ pub struct OutputArgs {
     /// (new, fixed and unchanged findings, matched by fingerprint).
     #[arg(long, value_name = "OLD.json")]
     pub previous: Option<PathBuf>,
+    /// Also load the Rego policies in DIR (repeatable).
+    #[arg(long, value_name = "DIR")]
+    pub policy: Vec<PathBuf>,
+    /// Read settings from FILE instead of ./vigie.toml.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
 
 /// The output flags, checked, with what they name read: done before any scanning, so that a
@@ -122,6 +130,31 @@ impl OutputArgs {
             args: self,
             previous,
         })
+    }
+
+    /// The settings (`--config`, else ./vigie.toml) and the engine compiled from the built-in
+    /// policies and `--policy` ones; on error the diagnostic is printed and exit 2 returned.
+    pub fn engine(&self, cwd: &Path) -> Result<(Settings, Engine), ExitStatus> {
+        let settings = Settings::discover(self.config.as_deref(), cwd).map_err(|e| {
+            report_settings_error(&e);
+            ExitStatus::Error
+        })?;
+        let policies = load_policies(&self.policy).map_err(|e| {
+            report_policy_error(&e);
+            ExitStatus::Error
+        })?;
+        if let Err(e) = settings.check_rule_ids(|id| policies.rule(id).is_some()) {
+            report_settings_error(&e);
+            return Err(ExitStatus::Error);
+        }
+        let engine = Engine::compile(&policies, &settings.config, |r| {
+            settings.rule(r.id()) != Some(RuleSetting::Off)
+        })
+        .map_err(|e| {
+            report_policy_error(&e);
+            ExitStatus::Error
+        })?;
+        Ok((settings, engine))
     }
 }
 
@@ -242,6 +275,7 @@ where
     };
     match cli.command {
         Command::Scan(args) => scan::run(args, &cwd),
+        Command::Audit(args) => audit::run(args, &cwd),
         Command::Rules(args) => rules::list(&args),
         Command::Explain(args) => rules::explain(&args),
         Command::Policy(PolicyCommand::Test(args)) => policy_test::run(&args),

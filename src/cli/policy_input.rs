@@ -1,4 +1,5 @@
-//! `vigie policy input`: the Rego `input` of every document vigie reads, for writing rules.
+//! `vigie policy input`: the Rego `input` of every document vigie reads, then the project view
+//! when there is something to join, for writing rules.
 
 use std::path::{Path, PathBuf};
 
@@ -8,6 +9,7 @@ use serde_json::Value;
 
 use crate::cli::{report_settings_error, write_stdout, ExitStatus};
 use crate::problem::Level;
+use crate::project::{self, Parts};
 use crate::scan::plan;
 use crate::settings::Settings;
 use crate::source::{self, Context};
@@ -36,9 +38,17 @@ pub fn run(args: &InputArgs, cwd: &Path) -> ExitStatus {
     let (units, mut problems) = plan(&args.paths, &settings, &ctx);
     let loaded: Vec<_> = units.par_iter().map(|u| source::load(u, &ctx)).collect();
     let mut inputs = Vec::new();
+    let mut parts = Parts::default();
     for l in loaded {
-        inputs.extend(l.documents.iter().map(crate::document::Document::input));
+        for doc in &l.documents {
+            inputs.push(doc.input());
+            source::contribute(doc, &mut parts);
+        }
         problems.extend(l.problems);
+    }
+    // The project view last, as rules with `custom.input: project` see it.
+    if let Some(doc) = project::build(parts) {
+        inputs.push(doc.input());
     }
     let written = write_stdout(|w| {
         serde_json::to_writer_pretty(&mut *w, &Value::Array(inputs))?;

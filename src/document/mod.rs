@@ -30,6 +30,8 @@ pub enum Kind {
     Headscale,
     Caddy,
     Traefik,
+    /// The project view: what all files say, joined (not a file format).
+    Project,
     Host,
     /// A Docker daemon's containers (`docker inspect`), live or recorded.
     Docker,
@@ -42,6 +44,7 @@ impl Kind {
         Kind::Headscale,
         Kind::Caddy,
         Kind::Traefik,
+        Kind::Project,
         Kind::Host,
         Kind::Docker,
     ];
@@ -53,6 +56,7 @@ impl Kind {
             Kind::Headscale => "headscale",
             Kind::Caddy => "caddy",
             Kind::Traefik => "traefik",
+            Kind::Project => "project",
             Kind::Host => "host",
             Kind::Docker => "docker",
         }
@@ -149,6 +153,9 @@ pub struct Document {
     flat: bool,
     origins: Map<String, Value>,
     spans: HashMap<String, Span>,
+    /// Names that stand for list items in fingerprints, where an item's position is not stable
+    /// (a container's name for its index among the daemon's containers).
+    item_names: HashMap<String, String>,
 }
 
 impl Document {
@@ -166,6 +173,7 @@ impl Document {
             flat: false,
             origins: Map::new(),
             spans: HashMap::new(),
+            item_names: HashMap::new(),
         }
     }
 
@@ -182,6 +190,34 @@ impl Document {
             flat: true,
             ..Self::with_path(kind, path, file, Value::Object(input))
         }
+    }
+
+    /// Let `name` stand for the list item at `path` in fingerprints ([`Document::stable_path`]).
+    pub fn name_item(&mut self, path: &[String], name: &str) {
+        self.item_names.insert(path_key(path), name.to_string());
+    }
+
+    /// `path` with each named list item's index replaced by its name (`["containers", "3",
+    /// "HostConfig"]` is `["containers", "=web", "HostConfig"]`): what a fingerprint hashes, so
+    /// that it survives items added or removed before this one.
+    pub fn stable_path(&self, path: &[String]) -> Vec<String> {
+        if self.item_names.is_empty() {
+            return path.to_vec();
+        }
+        (1..=path.len())
+            .filter_map(|n| {
+                let seg = path.get(n - 1)?;
+                Some(
+                    match path
+                        .get(..n)
+                        .and_then(|p| self.item_names.get(&path_key(p)))
+                    {
+                        Some(name) => format!("={name}"),
+                        None => seg.clone(),
+                    },
+                )
+            })
+            .collect()
     }
 
     pub fn record_span(&mut self, path: &[String], span: Span) {

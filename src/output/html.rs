@@ -15,7 +15,7 @@ use crate::finding::{mask, Finding, Severity, SuppressionKind};
 use crate::output::previous::{Changes, Previous};
 use crate::output::Emitter;
 use crate::problem::{Level, Problem};
-use crate::scan::{Report, Verdict};
+use crate::scan::{HostStatus, Report, Verdict};
 
 /// What the page says about the run besides the report itself.
 #[derive(Debug, Clone, Default)]
@@ -630,6 +630,10 @@ impl Page<'_> {
 
     fn summary_table(&mut self) {
         let mut groups: BTreeMap<&str, Group> = BTreeMap::new();
+        // An audit lists every host it tried, those without findings too.
+        for h in &self.report.hosts {
+            groups.entry(h.name.as_str()).or_default().host = true;
+        }
         for (i, f) in self.report.findings.iter().enumerate() {
             let p = place(&f.location.file.display);
             let g = groups.entry(p.group).or_default();
@@ -692,7 +696,16 @@ impl Page<'_> {
             .push_str("<th class=\"n\">suppressed</th></tr></thead>\n<tbody>\n");
         for (name, g) in &rows {
             let status = if !g.errors.is_empty() {
-                let what = if g.host { "unreachable" } else { "not read" };
+                let audited = self
+                    .report
+                    .hosts
+                    .iter()
+                    .find(|h| h.name == *name && h.status != HostStatus::Reached);
+                let what = match audited {
+                    Some(h) => h.status.as_str(),
+                    None if g.host => "unreachable",
+                    None => "not read",
+                };
                 format!(
                     "<span class=\"status bad\" title=\"{}\">{what}</span>",
                     esc(&g
@@ -959,6 +972,24 @@ mod tests {
         .emit(report, &mut out)
         .unwrap();
         String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn places() {
+        let p = place("ssh://web1/sshd -T");
+        assert_eq!((p.group, p.fact, p.host), ("web1", Some("sshd -T"), true));
+        let p = place("docker://local/docker inspect");
+        assert_eq!(
+            (p.group, p.fact, p.host),
+            ("local", Some("docker inspect"), true)
+        );
+        let p = place("ssh://cache1");
+        assert_eq!((p.group, p.fact, p.host), ("cache1", None, true));
+        let p = place("deploy/compose.yaml");
+        assert_eq!(
+            (p.group, p.fact, p.host),
+            ("deploy/compose.yaml", None, false)
+        );
     }
 
     #[test]

@@ -12,7 +12,7 @@ use miette::{
 use crate::finding::{mask, Finding, Severity};
 use crate::output::Emitter;
 use crate::problem::{Level, Problem};
-use crate::scan::Report;
+use crate::scan::{HostStatus, Report};
 
 pub struct Human {
     pub color: bool,
@@ -150,18 +150,46 @@ impl Emitter for Human {
                 counts.join(", ")
             );
         }
-        let _ = write!(
-            summary,
-            " in {}",
-            plural(report.documents, "document", "documents")
-        );
+        if report.hosts.is_empty() {
+            let _ = write!(
+                summary,
+                " in {}",
+                plural(report.documents, "document", "documents")
+            );
+        } else {
+            let _ = write!(
+                summary,
+                " on {}",
+                plural(report.hosts.len(), "host", "hosts")
+            );
+            let statuses: Vec<String> = [
+                HostStatus::Reached,
+                HostStatus::Refused,
+                HostStatus::Unreachable,
+                HostStatus::Failed,
+            ]
+            .iter()
+            .filter_map(|s| {
+                let n = report.hosts.iter().filter(|h| h.status == *s).count();
+                (n > 0).then(|| format!("{n} {}", s.as_str()))
+            })
+            .collect();
+            let _ = write!(summary, " ({})", statuses.join(", "));
+        }
         if suppressed > 0 {
             let _ = write!(summary, "; {suppressed} suppressed");
         }
+        // A host not audited is counted with the hosts above, not as an unreadable input.
         let errors = report
             .problems
             .iter()
             .filter(|p| p.level == Level::Error)
+            .filter(|p| {
+                !report
+                    .hosts
+                    .iter()
+                    .any(|h| h.status != HostStatus::Reached && p.file == h.uri())
+            })
             .count();
         if errors > 0 {
             let _ = write!(

@@ -24,7 +24,23 @@ struct JsonReport<'a> {
     tool: Tool,
     findings: Vec<JsonFinding<'a>>,
     errors: Vec<JsonError<'a>>,
+    /// The hosts of an audit (absent for a scan of files).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    hosts: Vec<JsonHost<'a>>,
     summary: Summary,
+}
+
+#[derive(Serialize)]
+struct JsonHost<'a> {
+    name: &'a str,
+    address: &'a str,
+    port: u16,
+    user: &'a str,
+    tags: &'a [String],
+    status: &'static str,
+    message: Option<&'a str>,
+    findings: usize,
+    duration_ms: u64,
 }
 
 #[derive(Serialize)]
@@ -138,6 +154,21 @@ impl Emitter for Json {
             },
             findings: report.findings.iter().map(finding).collect(),
             errors: report.problems.iter().map(error).collect(),
+            hosts: report
+                .hosts
+                .iter()
+                .map(|h| JsonHost {
+                    name: &h.name,
+                    address: &h.address,
+                    port: h.port,
+                    user: &h.user,
+                    tags: &h.tags,
+                    status: h.status.as_str(),
+                    message: h.message.as_deref(),
+                    findings: report.host_findings(h).count(),
+                    duration_ms: u64::try_from(h.duration.as_millis()).unwrap_or(u64::MAX),
+                })
+                .collect(),
             summary: Summary {
                 documents: report.documents,
                 files: report.files,

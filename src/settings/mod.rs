@@ -11,6 +11,11 @@ use serde_json::Value;
 use thiserror::Error;
 
 use crate::finding::Severity;
+use crate::source::host::HostSpec;
+
+pub mod inventory;
+
+pub use inventory::{AuditSettings, Env};
 
 pub const FILE_NAME: &str = "vigie.toml";
 
@@ -36,6 +41,9 @@ struct Raw {
     ignore: Vec<RawIgnore>,
     #[serde(default)]
     config: toml::Table,
+    #[serde(default)]
+    hosts: Vec<toml::Spanned<inventory::RawHost>>,
+    audit: Option<inventory::RawAudit>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -72,6 +80,10 @@ pub struct Settings {
     pub ignores: Vec<PathIgnore>,
     /// `data.vigie.config`.
     pub config: Value,
+    /// `[[hosts]]`: the inventory `vigie audit` reads when not given hosts.
+    pub hosts: Vec<HostSpec>,
+    /// `[audit]`.
+    pub audit: AuditSettings,
     text: Option<String>,
 }
 
@@ -84,13 +96,37 @@ impl Default for Settings {
             rules: BTreeMap::new(),
             ignores: Vec::new(),
             config: default_config(),
+            hosts: Vec::new(),
+            audit: AuditSettings::default(),
             text: None,
         }
     }
 }
 
 fn default_config() -> Value {
-    serde_json::json!({ "vpn_cidrs": ["100.64.0.0/10"] })
+    serde_json::json!({
+        "vpn_cidrs": ["100.64.0.0/10"],
+        "vpn_interfaces": ["tailscale", "wg", "zt", "tun", "nebula"],
+        "backup": { "max_age": "48h" },
+    })
+}
+
+/// A duration as `vigie.toml` writes it: a whole number and a unit, `s`, `m`, `h`, `d` or `w`
+/// (`"48h"`, `"8d"`). In seconds.
+pub fn parse_duration(s: &str) -> Option<u64> {
+    let unit = match s.chars().last()? {
+        's' => 1,
+        'm' => 60,
+        'h' => 3600,
+        'd' => 86_400,
+        'w' => 604_800,
+        _ => return None,
+    };
+    let n = s.get(..s.len() - 1)?;
+    if n.is_empty() || !n.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    n.parse::<u64>().ok()?.checked_mul(unit).filter(|&s| s > 0)
 }
 
 impl Settings {
@@ -120,6 +156,11 @@ impl Settings {
     }
 
     pub fn parse(path: &Path, text: &str) -> Result<Self, SettingsError> {
+        Self::parse_with(path, text, &Env::from_process())
+    }
+
+    /// Parse with `env` giving the defaults of `[[hosts]]` (`$USER`, `$HOME`).
+    pub fn parse_with(path: &Path, text: &str, env: &Env) -> Result<Self, SettingsError> {
         let err = |span: Option<Range<usize>>, message: String| SettingsError {
             path: path.to_path_buf(),
             text: Some(text.to_string()),
@@ -189,6 +230,32 @@ impl Settings {
                 ));
             }
         }
+        let at = |key: &str| text.find(key).map(|s| s..s + key.len());
+        if let Some(v) = config.get("vpn_interfaces") {
+            let ok = v
+                .as_array()
+                .is_some_and(|a| a.iter().all(|c| c.as_str().is_some_and(|s| !s.is_empty())));
+            if !ok {
+                return Err(err(
+                    at("vpn_interfaces"),
+                    "config.vpn_interfaces must be a list of interface name prefixes such as \"tailscale\"".into(),
+                ));
+            }
+        }
+        if let Some(backup) = config.get("backup") {
+            let max_age = backup.get("max_age");
+            let ok = backup.is_object()
+                && max_age.is_none_or(|m| m.as_str().and_then(parse_duration).is_some());
+            if !ok {
+                return Err(err(
+                    at("max_age").or_else(|| at("backup")),
+                    "config.backup.max_age must be a duration such as \"48h\", \"36h\" or \"8d\" (a whole number and s, m, h, d or w)".into(),
+                ));
+            }
+        }
+        let base = path.parent();
+        let audit = inventory::audit_settings(raw.audit, env, base, &err)?;
+        let hosts = inventory::hosts(raw.hosts, env, base, &err)?;
         Ok(Self {
             path: Some(path.to_path_buf()),
             exclude: exclude
@@ -198,6 +265,8 @@ impl Settings {
             rules,
             ignores,
             config,
+            hosts,
+            audit,
             text: Some(text.to_string()),
         })
     }
@@ -241,6 +310,32 @@ fn valid_cidr(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn backup_max_age_and_vpn_interfaces() {
+        let s = Settings::parse(
+            Path::new("vigie.toml"),
+            "[config]\nvpn_interfaces = [\"wg\"]\n[config.backup]\nmax_age = \"8d\"\n",
+        )
+        .unwrap();
+        assert_eq!(s.config["backup"]["max_age"], "8d");
+        assert_eq!(s.config["vpn_interfaces"][0], "wg");
+        assert_eq!(Settings::default().config["backup"]["max_age"], "48h");
+        for bad in [
+            "[config.backup]\nmax_age = \"2 days\"\n",
+            "[config.backup]\nmax_age = \"0h\"\n",
+            "[config.backup]\nmax_age = 48\n",
+            "[config]\nbackup = \"48h\"\n",
+            "[config]\nvpn_interfaces = \"wg0\"\n",
+        ] {
+            let e = Settings::parse(Path::new("vigie.toml"), bad).unwrap_err();
+            assert!(e.span.is_some(), "{bad}");
+        }
+        assert_eq!(parse_duration("48h"), Some(172_800));
+        assert_eq!(parse_duration("90m"), Some(5400));
+        assert_eq!(parse_duration("h"), None);
+        assert_eq!(parse_duration("-1h"), None);
+    }
 
     #[test]
     fn parses_everything() {

@@ -17,6 +17,7 @@ use std::sync::Arc;
 
 use crate::document::{Document, Kind};
 use crate::problem::Problem;
+use crate::project::Parts;
 use crate::text::SourceFile;
 
 /// Files larger than this are reported, not read.
@@ -95,6 +96,7 @@ pub fn classify_by_content(path: &Path) -> Option<Kind> {
     let text = String::from_utf8_lossy(&head);
     match path.extension().and_then(|e| e.to_str()) {
         Some("json") if docker::sniff(&text) => Some(Kind::Docker),
+        Some("json") if caddy::sniff(&text) => Some(Kind::Caddy),
         Some("json") => headscale::sniff(&text).then_some(Kind::Headscale),
         Some("toml") => traefik::sniff_toml(&text).then_some(Kind::Traefik),
         _ if compose::sniff(&text) => Some(Kind::Compose),
@@ -111,6 +113,7 @@ pub fn units(kind: Kind, files: Vec<PathBuf>) -> Vec<Unit> {
         Kind::Headscale => headscale::units(files),
         Kind::Caddy => caddy::units(files),
         Kind::Traefik => traefik::units(files, &[]),
+        Kind::Project => Vec::new(),
         Kind::Host => host::units(files),
         Kind::Docker => docker::units(files, &[]),
     }
@@ -123,6 +126,7 @@ pub fn load(unit: &Unit, ctx: &Context) -> Loaded {
         Kind::Headscale => headscale::load(unit, ctx),
         Kind::Caddy => caddy::load(unit, ctx),
         Kind::Traefik => traefik::load(unit, ctx),
+        Kind::Project => Loaded::default(),
         Kind::Host => host::load(unit, ctx),
         Kind::Docker => docker::load(unit, ctx),
     }
@@ -146,6 +150,25 @@ pub fn content_files(unit: &Unit) -> usize {
             .count(),
         _ => unit.files.len(),
     }
+}
+
+/// Whether documents of `kind` may bring routes to the project view. A scan with no unit of
+/// such a kind has nothing to join, and its units contribute nothing (a 10,000-file compose
+/// corpus keeps no project parts in memory). A source that contributes routes lists its kind.
+pub fn contributes_routes(kind: Kind) -> bool {
+    matches!(kind, Kind::Caddy)
+}
+
+/// What `doc` says that the project view joins ([`crate::project`]): every source adds the
+/// services or routes it finds in the documents it understands, its own kind's or another's
+/// (Traefik reads compose labels). Called while the unit is processed, so only these compact
+/// parts outlive the document.
+pub fn contribute(doc: &Document, parts: &mut Parts) {
+    parts
+        .documents
+        .push(serde_json::json!({"kind": doc.kind.as_str(), "path": doc.path}));
+    compose::contribute(doc, parts);
+    caddy::contribute(doc, parts);
 }
 
 /// `dir/./a/../b` as `dir/b`, without touching the file system.

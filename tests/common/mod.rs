@@ -99,3 +99,4 @@ pub fn assert_valid_sarif(
         errors.join("\n")
     );
 }
+pub mod sshd;

@@ -3,6 +3,9 @@
 
 mod interpolate;
 mod normalize;
+mod project;
+
+pub use project::contribute;
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};

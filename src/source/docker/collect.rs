@@ -46,6 +46,9 @@ pub enum DockerError {
     Ssh(String),
     #[error("`docker inspect` on the host: {0}")]
     Exec(String),
+    /// The socket cannot be reached and there is no `docker` command: no Docker on the host.
+    #[error("no Docker on the host ({0})")]
+    Absent(String),
 }
 
 /// The socket path `DOCKER_HOST` names (`unix:///path`), or the default socket. Another scheme
@@ -155,8 +158,8 @@ fn restore_nulls(container: &mut Value) {
 pub enum Via {
     /// The Docker API through a stream-local channel to the socket.
     Socket,
-    /// `docker inspect` over an exec channel: the host refused stream-local forwarding (the
-    /// reason is kept).
+    /// `docker inspect` over an exec channel: stream-local forwarding to the socket failed (the
+    /// host forbids it, or the socket is elsewhere; the reason is kept).
     Exec { forwarding_refused: String },
 }
 
@@ -194,10 +197,13 @@ pub fn collect_ssh(
             })
         }
         Err(refused) => {
-            let containers = exec_inspect(session, deadline).map_err(|e| match e {
+            let containers = exec_inspect(session, socket_path, deadline).map_err(|e| match e {
                 DockerError::Exec(why) => DockerError::Exec(format!(
-                    "{why} (tried after the host refused forwarding to {socket_path}: {refused})"
+                    "{why} (after stream-local forwarding to {socket_path} failed: {refused})"
                 )),
+                DockerError::Absent(why) => {
+                    DockerError::Absent(format!("{socket_path}: {refused}; {why}"))
+                }
                 other => other,
             })?;
             Ok(Collected {
@@ -417,13 +423,38 @@ fn pump(
 }
 
 /// The script the exec fallback runs: the daemon's containers as `docker inspect` prints them,
-/// `[]` when there are none; `sudo -n` when the user cannot reach the socket.
-pub const INSPECT_SCRIPT: &str = "d=docker; $d ps -q >/dev/null 2>&1 || d='sudo -n docker'; \
+/// `[]` when there are none; with `sudo -n` when the user cannot reach the socket. The default
+/// socket is left to `docker` (and to `DOCKER_HOST` in the host's environment); another one is
+/// set as `DOCKER_HOST`.
+pub fn inspect_script(socket_path: &str) -> String {
+    let host = if socket_path == DEFAULT_SOCKET {
+        String::new()
+    } else {
+        format!(
+            "DOCKER_HOST={}; export DOCKER_HOST; ",
+            shell_quote(&format!("unix://{socket_path}"))
+        )
+    };
+    format!(
+        "{host}d=docker; \
+if ! docker ps -q >/dev/null 2>&1 && command -v sudo >/dev/null 2>&1 \
+&& sudo -n docker ${{DOCKER_HOST:+-H \"$DOCKER_HOST\"}} ps -q >/dev/null 2>&1; \
+then d=\"sudo -n docker${{DOCKER_HOST:+ -H $DOCKER_HOST}}\"; fi; \
 ids=$($d ps -aq --no-trunc) || exit $?; \
-if [ -z \"$ids\" ]; then echo '[]'; else $d inspect $ids; fi";
+if [ -z \"$ids\" ]; then echo '[]'; else $d inspect $ids; fi"
+    )
+}
+
+fn shell_quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "'\\''"))
+}
 
 /// `docker inspect` of every container over an exec channel.
-fn exec_inspect(session: &ssh2::Session, deadline: Instant) -> Result<Vec<Value>, DockerError> {
+fn exec_inspect(
+    session: &ssh2::Session,
+    socket_path: &str,
+    deadline: Instant,
+) -> Result<Vec<Value>, DockerError> {
     let left = deadline.saturating_duration_since(Instant::now());
     let previous_timeout = session.timeout();
     session.set_timeout(u32::try_from(left.as_millis()).unwrap_or(u32::MAX).max(1));
@@ -432,8 +463,10 @@ fn exec_inspect(session: &ssh2::Session, deadline: Instant) -> Result<Vec<Value>
         let mut channel = session
             .channel_session()
             .map_err(|e| ssh("cannot open an exec channel", e))?;
+        // Under `sh`, whatever the user's login shell.
+        let command = format!("sh -c {}", shell_quote(&inspect_script(socket_path)));
         channel
-            .exec(INSPECT_SCRIPT)
+            .exec(&command)
             .map_err(|e| ssh("cannot run docker", e))?;
         let mut stdout = Vec::new();
         channel
@@ -443,6 +476,9 @@ fn exec_inspect(session: &ssh2::Session, deadline: Instant) -> Result<Vec<Value>
         let _ = channel.stderr().read_to_string(&mut stderr);
         let _ = channel.wait_close();
         let status = channel.exit_status().unwrap_or(-1);
+        if status == 127 {
+            return Err(DockerError::Absent(stderr.trim().to_string()));
+        }
         if status != 0 {
             let why = stderr.trim();
             return Err(DockerError::Exec(format!(

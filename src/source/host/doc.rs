@@ -282,15 +282,46 @@ pub fn build(spec: &HostSpec, main: Arc<SourceFile>, transcript: &str) -> Loaded
             _ => {}
         }
     }
+    // What is missing points at its marker line in the transcript.
+    let marker_span = |section: &Section| {
+        let (a, z) = section.marker;
+        let at = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        Span::new(main.clone(), TextRange::new(at(a), at(z)))
+    };
+    for section in &t.sections {
+        let key = match section.name.as_str() {
+            fact::SSHD => Some(path(&["facts", "sshd"])),
+            fact::UFW => Some(path(&["facts", "firewall", "ufw"])),
+            fact::SS => Some(path(&["facts", "listening"])),
+            fact::OS_RELEASE => Some(path(&["facts", "os"])),
+            fact::RESTIC | fact::BORG | fact::MARKER => Some(path(&["facts", "backup"])),
+            _ => None,
+        };
+        if let Some(key) = key.filter(|_| section.missing()) {
+            b.doc_spans.push((key, marker_span(section)));
+        }
+    }
+    if let Some(first) = t.sections.iter().find(|s| {
+        [fact::UFW, fact::NFT, fact::IPTABLES, fact::IP6TABLES].contains(&s.name.as_str())
+    }) {
+        b.doc_spans
+            .insert(0, (path(&["facts", "firewall"]), marker_span(first)));
+    }
     if !b.unread.is_empty() {
         b.facts
             .insert("unread".into(), Value::Object(b.unread.clone()));
     }
     b.facts
         .insert("missing".into(), Value::Array(b.missing.clone()));
-    b.facts
-        .entry("firewall")
-        .or_insert_with(|| Value::Object(Map::new()));
+    // Firewall facts gathered, even if no firewall tool is installed: `firewall` is there.
+    if t.sections
+        .iter()
+        .any(|s| [fact::UFW, fact::NFT, fact::IPTABLES, fact::IP6TABLES].contains(&s.name.as_str()))
+    {
+        b.facts
+            .entry("firewall")
+            .or_insert_with(|| Value::Object(Map::new()));
+    }
 
     let mut input = Map::new();
     input.insert(
@@ -318,6 +349,22 @@ pub fn build(spec: &HostSpec, main: Arc<SourceFile>, transcript: &str) -> Loaded
     loaded
 }
 
+/// Whether a failed backup command says there is no backup (no repository, no marker file), as
+/// opposed to not being allowed to look.
+fn backup_absent(section: &Section) -> bool {
+    let err = section.stderr.to_lowercase();
+    let denied = [
+        "permission denied",
+        "must be root",
+        "password is required",
+        "operation not permitted",
+        "wrong password",
+        "passphrase supplied",
+        "is incorrect",
+    ];
+    !denied.iter().any(|d| err.contains(d))
+}
+
 /// The backup fact: snapshots found (none when the tool failed or the marker is absent).
 fn backup(b: &mut Builder<'_>, section: &Section, tool: &str, offset: i64) {
     let at = ["facts", "backup"];
@@ -331,7 +378,19 @@ fn backup(b: &mut Builder<'_>, section: &Section, tool: &str, offset: i64) {
     }
     if !section.succeeded() {
         let why = failure(section);
-        let absent_marker = tool == "marker" && section.stderr.contains("No such file");
+        if !backup_absent(section) {
+            // Not allowed to look (or a wrong password): the backup may well be there.
+            b.warn(
+                &file,
+                format!(
+                    "{}: `{}` could not be read: {why}",
+                    b.spec.name, section.name
+                ),
+            );
+            b.unread.insert(section.name.clone(), why.into());
+            return;
+        }
+        let absent_marker = tool == "marker";
         if !absent_marker {
             b.warn(
                 &file,

@@ -228,6 +228,16 @@ pub fn ufw(text: &str) -> Parsed {
         let (to, v6_to) = ufw_side(get("to"));
         let (from, v6_from) = ufw_side(get("from"));
         let mut rule = Map::new();
+        let text = format!(
+            "{} {} {}",
+            get("to").trim(),
+            [get("action"), get("dir")].join(" ").trim(),
+            get("from").trim()
+        );
+        rule.insert(
+            "text".into(),
+            text.split_whitespace().collect::<Vec<_>>().join(" ").into(),
+        );
         rule.insert("to".into(), get("to").trim().into());
         rule.insert("action".into(), get("action").to_lowercase().into());
         rule.insert(

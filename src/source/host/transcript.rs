@@ -12,6 +12,9 @@ pub struct Section {
     pub stderr: String,
     /// Its exit status, when the transcript has one.
     pub status: Option<i32>,
+    /// The byte range of the section's first marker line in the transcript (for what is
+    /// missing: there is no output to point into).
+    pub marker: (usize, usize),
 }
 
 impl Section {
@@ -106,7 +109,7 @@ pub fn parse(text: &str) -> Result<Transcript, TranscriptError> {
 
     let mut sections: Vec<Section> = Vec::new();
     let mut complete = false;
-    let section = |sections: &mut Vec<Section>, name: &str| -> usize {
+    let section = |sections: &mut Vec<Section>, name: &str, marker: (usize, usize)| -> usize {
         match sections.iter().position(|s| s.name == name) {
             Some(i) => i,
             None => {
@@ -115,12 +118,14 @@ pub fn parse(text: &str) -> Result<Transcript, TranscriptError> {
                     output: None,
                     stderr: String::new(),
                     status: None,
+                    marker,
                 });
                 sections.len() - 1
             }
         }
     };
-    for (i, &(_, end, rest)) in markers.iter().enumerate() {
+    for (i, &(start, end, rest)) in markers.iter().enumerate() {
+        let marker = (start, text[..end].trim_end_matches(['\n', '\r']).len());
         // The block's text runs to the newline the script put before the next marker.
         let next = markers.get(i + 1).map_or(text.len(), |m| m.0);
         let content_end = if markers.get(i + 1).is_some() {
@@ -131,19 +136,19 @@ pub fn parse(text: &str) -> Result<Transcript, TranscriptError> {
         let content = text.get(end..content_end).unwrap_or("");
         match block(rest) {
             Block::Out(name) => {
-                let s = section(&mut sections, name);
+                let s = section(&mut sections, name, marker);
                 sections[s].output = Some(content.to_string());
             }
             Block::Err(name) => {
-                let s = section(&mut sections, name);
+                let s = section(&mut sections, name, marker);
                 sections[s].stderr = content.trim_end().to_string();
             }
             Block::Exit(status, name) => {
-                let s = section(&mut sections, name);
+                let s = section(&mut sections, name, marker);
                 sections[s].status = Some(status);
             }
             Block::Missing(name) => {
-                section(&mut sections, name);
+                section(&mut sections, name, marker);
             }
             Block::End => complete = true,
             Block::Unknown => {}
