@@ -1,5 +1,5 @@
 //! In-process benchmarks: policy compilation, one compose document and one Terraform module end
-//! to end, and the bundled example. The whole-process figures (files/s, peak RSS) come from `bench/scan-throughput.sh`.
+//! to end, one host's Docker containers, and the bundled example. The whole-process figures (files/s, peak RSS) come from `bench/scan-throughput.sh`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::PathBuf;
@@ -54,6 +54,44 @@ fn benches(c: &mut Criterion) {
         .unwrap();
     c.bench_function("evaluate one terraform module", |b| {
         b.iter(|| worker.evaluate(&tf_doc))
+    });
+    // One host's Docker: 20 containers (recorded fixtures, renamed), compared with no compose
+    // file. What an audit spends per host on its containers, beside collecting them.
+    let mut recorded = Vec::new();
+    for rule in [
+        "container-privileged",
+        "container-cap-drop-missing",
+        "container-socket-mounted",
+    ] {
+        let dir = root.join("fixtures/docker").join(rule);
+        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+            for file in std::fs::read_dir(entry.path()).unwrap().flatten() {
+                let path = file.path();
+                if path.to_string_lossy().ends_with(".docker-inspect.json") {
+                    let text = std::fs::read(&path).unwrap();
+                    recorded.extend(source::docker::parse_inspect(&text).unwrap());
+                }
+            }
+        }
+    }
+    let containers: Vec<serde_json::Value> = (0..20)
+        .map(|i| {
+            let mut c = recorded[i % recorded.len()].clone();
+            c["Name"] = format!("/c{i}").into();
+            c
+        })
+        .collect();
+    let compose = source::docker::drift::ComposeFiles::default();
+    let display = source::docker::ssh_display("web1");
+    c.bench_function("build one host's docker document (20 containers)", |b| {
+        b.iter(|| source::docker::document("web1", &display, &containers, &compose, &ctx))
+    });
+    let docker_doc = source::docker::document("web1", &display, &containers, &compose, &ctx)
+        .documents
+        .pop()
+        .unwrap();
+    c.bench_function("evaluate one host's docker document (20 containers)", |b| {
+        b.iter(|| worker.evaluate(&docker_doc))
     });
     let paths = vec![root.join("examples/homelab")];
     c.bench_function("scan examples/homelab", |b| {

@@ -175,8 +175,10 @@ pub fn plan(paths: &[PathBuf], settings: &Settings, ctx: &Context) -> (Vec<Unit>
 pub fn scan(paths: &[PathBuf], engine: &Engine, settings: &Settings, ctx: &Context) -> Report {
     let started = Instant::now();
     let (units, problems) = plan(paths, settings, ctx);
-    // The project view is gathered only when a rule reads it.
-    let project = engine.rules().iter().any(|r| r.kind == Kind::Project);
+    // The project view is gathered only when a rule reads it and some file of the scan can
+    // bring a route to join: a corpus of compose files alone keeps nothing.
+    let project = engine.rules().iter().any(|r| r.kind == Kind::Project)
+        && units.iter().any(|u| source::contributes_routes(u.kind));
 
     let results: Vec<UnitResult> = units
         .par_iter()

@@ -2,7 +2,8 @@
 //! `caddy adapt` and `vigie policy input` must agree on the facts rules rely on, per host:
 //! the sites served, whether each is served over TLS, its reverse-proxy upstreams (as Caddy
 //! dials them) and which of them skip TLS verification, its TLS protocol bounds, its HSTS
-//! header, and whether it uses forward_auth.
+//! header, and whether it uses forward_auth. The JSON Caddy adapts each Caddyfile to is read by
+//! vigie's JSON config reader too, which must see the same facts.
 //!
 //! Caddy is taken from PATH (Debian's `caddy` package is 2.6.2). Without it the test is skipped
 //! with a message, unless `VIGIE_REQUIRE_TOOLS` is set, when a missing caddy is a failure.
@@ -278,8 +279,8 @@ fn facts_from_vigie(input: &Value) -> Facts {
     facts
 }
 
-fn vigie_input(dir: &Path) -> Value {
-    let run = vigie(dir, &["policy", "input", "Caddyfile"]);
+fn vigie_input(dir: &Path, file: &str) -> Value {
+    let run = vigie(dir, &["policy", "input", file]);
     assert_eq!(
         run.code,
         0,
@@ -333,12 +334,27 @@ fn vigie_reads_caddyfiles_as_caddy_adapt_does() {
         } else {
             "Caddyfile"
         };
-        let expected = facts_from_caddy(&caddy_adapt(dir, file));
-        let actual = facts_from_vigie(&vigie_input(dir));
+        let adapted = caddy_adapt(dir, file);
+        let expected = facts_from_caddy(&adapted);
+        let actual = facts_from_vigie(&vigie_input(dir, "Caddyfile"));
         assert!(!expected.is_empty(), "{name}: caddy found no sites");
         if expected != actual {
             failures.push(format!(
                 "{name}:\n  caddy adapt: {expected:#?}\n  vigie:       {actual:#?}"
+            ));
+        }
+        // vigie's reader of Caddy's JSON config, on Caddy's own JSON, sees what its Caddyfile
+        // reader sees in the Caddyfile.
+        let json_dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            json_dir.path().join("caddy.json"),
+            serde_json::to_string_pretty(&adapted).unwrap(),
+        )
+        .unwrap();
+        let from_json = facts_from_vigie(&vigie_input(json_dir.path(), "caddy.json"));
+        if from_json != actual {
+            failures.push(format!(
+                "{name} (JSON):\n  Caddyfile: {actual:#?}\n  caddy.json: {from_json:#?}"
             ));
         }
     }

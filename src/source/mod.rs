@@ -91,6 +91,8 @@ pub fn classify_by_content(path: &Path) -> Option<Kind> {
     if path.extension().is_some_and(|e| e == "json") {
         if docker::sniff(&text) {
             Some(Kind::Docker)
+        } else if caddy::sniff(&text) {
+            Some(Kind::Caddy)
         } else {
             headscale::sniff(&text).then_some(Kind::Headscale)
         }
@@ -132,6 +134,13 @@ pub fn content_files(unit: &Unit) -> usize {
         Kind::Docker => unit.files.len().min(1),
         _ => unit.files.len(),
     }
+}
+
+/// Whether documents of `kind` may bring routes to the project view. A scan with no unit of
+/// such a kind has nothing to join, and its units contribute nothing (a 10,000-file compose
+/// corpus keeps no project parts in memory). A source that contributes routes lists its kind.
+pub fn contributes_routes(kind: Kind) -> bool {
+    matches!(kind, Kind::Caddy)
 }
 
 /// What `doc` says that the project view joins ([`crate::project`]): every source adds the

@@ -5,10 +5,12 @@
 
 mod doc;
 mod env;
+mod json;
 mod lexer;
 mod parser;
 mod project;
 
+pub use json::sniff;
 pub use project::contribute;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -22,7 +24,7 @@ use crate::source::{normalize_path, read_source, Context, Loaded, Unit};
 /// Whether a file name alone says "Caddyfile": `Caddyfile`, `*.caddyfile`, `Caddyfile.*`
 /// (but not `Caddyfile.json`, Caddy's other configuration format).
 pub fn matches_name(name: &str) -> bool {
-    if name == "Caddyfile" {
+    if name == "Caddyfile" || name == "caddy.json" {
         return true;
     }
     if let Some(stem) = name.strip_suffix(".caddyfile") {
@@ -46,7 +48,12 @@ pub fn units(mut files: Vec<PathBuf>) -> Vec<Unit> {
     let imports: Vec<Vec<usize>> = files
         .par_iter()
         .map(|f| {
-            parser::imported_files(f)
+            let imports = if is_json(f) {
+                Vec::new()
+            } else {
+                parser::imported_files(f)
+            };
+            imports
                 .iter()
                 .filter_map(|p| index.get(&normalize_path(p)).copied())
                 .collect()
@@ -104,6 +111,11 @@ fn read_env(path: &Path, ctx: &Context) -> env::Env {
     }
 }
 
+/// Caddy's JSON config rather than a Caddyfile.
+fn is_json(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "json")
+}
+
 pub fn load(unit: &Unit, ctx: &Context) -> Loaded {
     let mut loaded = Loaded::default();
     for path in &unit.files {
@@ -114,11 +126,34 @@ pub fn load(unit: &Unit, ctx: &Context) -> Loaded {
                 continue;
             }
         };
-        let env = read_env(path, ctx);
-        let parsed = parser::parse(&file, &env, ctx);
-        loaded.problems.extend(parsed.problems);
-        let Some(tree) = parsed.file else { continue };
-        let (value, sink) = doc::build(&tree);
+        let (value, sink) = if is_json(path) {
+            let root = match crate::source::yaml::parse(&file) {
+                Ok(r) => r,
+                Err(e) => {
+                    loaded.problems.push(crate::problem::Problem::at(
+                        crate::problem::Level::Error,
+                        crate::document::Span::new(file.clone(), e.range),
+                        e.message,
+                    ));
+                    continue;
+                }
+            };
+            if root.entries().is_none() {
+                loaded.problems.push(crate::problem::Problem::at(
+                    crate::problem::Level::Error,
+                    root.span.clone(),
+                    "a Caddy JSON config must be an object at the top level",
+                ));
+                continue;
+            }
+            json::build(&root)
+        } else {
+            let env = read_env(path, ctx);
+            let parsed = parser::parse(&file, &env, ctx);
+            loaded.problems.extend(parsed.problems);
+            let Some(tree) = parsed.file else { continue };
+            doc::build(&tree)
+        };
         let mut document = Document::new(Kind::Caddy, file, value);
         // A path recorded twice keeps its first span.
         let mut spans: BTreeMap<Vec<String>, crate::document::Span> = BTreeMap::new();
@@ -174,8 +209,8 @@ mod tests {
         for n in ["Caddyfile", "Caddyfile.prod", "site.caddyfile"] {
             assert!(matches_name(n), "{n}");
         }
+        assert!(matches_name("caddy.json"));
         for n in [
-            "caddy.json",
             "Caddyfile.json",
             ".caddyfile",
             "Caddyfile.",

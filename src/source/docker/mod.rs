@@ -21,9 +21,9 @@ use serde_json::{Map, Value};
 
 use crate::document::{Document, Kind, Span};
 use crate::problem::{Level, Problem};
-use crate::source::yaml::{self, Located};
+use crate::source::yaml;
 use crate::source::{read_source, Context, Loaded, Unit};
-use crate::text::SourceFile;
+use crate::text::{SourceFile, TextRange};
 
 pub use collect::{
     collect_local, collect_ssh, inspect_script, local_socket, parse_inspect, Collected,
@@ -129,17 +129,26 @@ pub fn document(
     ctx: &Context,
 ) -> Loaded {
     let mut loaded = Loaded::default();
-    let mut text = serde_json::to_string_pretty(containers).unwrap_or_else(|_| "[]".into());
-    text.push('\n');
-    let file = SourceFile::new(PathBuf::from(display), display.to_string(), text);
-    build(&file, host, compose, ctx, &mut loaded);
+    let printed = Printer::print(containers);
+    let file = SourceFile::new(PathBuf::from(display), display.to_string(), printed.out);
+    let containers = containers.to_vec();
+    assemble(
+        &file,
+        host,
+        containers,
+        printed.spans,
+        compose,
+        ctx,
+        &mut loaded,
+    );
     loaded
 }
 
 /// What `vigie audit` does for one host's Docker: collect its containers through `session`
 /// ([`collect_ssh`], the daemon's socket at `socket_path`) and build their document
 /// ([`document`], virtual file [`ssh_display`]). A host without Docker gives nothing; a daemon
-/// that cannot be read gives an error naming the host.
+/// that cannot be read gives a warning (the host's other facts still count), as `vigie audit`
+/// reports it.
 pub fn audit_ssh(
     session: &ssh2::Session,
     host: &str,
@@ -152,7 +161,7 @@ pub fn audit_ssh(
     match collect_ssh(session, socket_path, timeout) {
         Ok(collected) => document(host, &display, &collected.containers, compose, ctx),
         Err(DockerError::Absent(_)) => Loaded::default(),
-        Err(e) => unreadable(&display, &e),
+        Err(e) => unreadable(&display, &e, Level::Warning),
     }
 }
 
@@ -167,20 +176,21 @@ pub fn audit_local(
     let display = local_display();
     match collect_local(socket, timeout) {
         Ok(containers) => document(LOCAL_HOST, &display, &containers, compose, ctx),
-        Err(e) => unreadable(&display, &e),
+        Err(e) => unreadable(&display, &e, Level::Error),
     }
 }
 
-fn unreadable(display: &str, e: &DockerError) -> Loaded {
+fn unreadable(display: &str, e: &DockerError, level: Level) -> Loaded {
     Loaded {
         documents: Vec::new(),
-        problems: vec![Problem::error(
-            display,
-            format!("cannot read the Docker containers: {e}"),
-        )],
+        problems: vec![Problem {
+            level,
+            ..Problem::error(display, format!("cannot read the Docker containers: {e}"))
+        }],
     }
 }
 
+/// A recorded dump (or any text of inspect objects) parsed with the position of every node.
 fn build(
     file: &Arc<SourceFile>,
     host: &str,
@@ -199,65 +209,160 @@ fn build(
             return;
         }
     };
-    let items = match &root.value {
-        yaml::Value::Seq(items) if items.iter().all(|i| i.entries().is_some()) => items,
-        _ => {
-            loaded.problems.push(Problem::at(
-                Level::Error,
-                root.span.clone(),
-                "docker inspect output must be a JSON array of container objects",
-            ));
-            return;
-        }
-    };
+    let valid = matches!(&root.value, yaml::Value::Seq(items) if items.iter().all(|i| i.entries().is_some()));
+    if !valid {
+        loaded.problems.push(Problem::at(
+            Level::Error,
+            root.span.clone(),
+            "docker inspect output must be a JSON array of container objects",
+        ));
+        return;
+    }
     let mut spans = Vec::new();
     let mut path = vec!["containers".to_string()];
+    spans.push((path.clone(), root.span.range));
     let containers = root.to_json(&mut path, &mut |p, span, _| {
-        spans.push((p.to_vec(), span.clone()));
+        spans.push((p.to_vec(), span.range));
     });
-    let mut containers = match containers {
+    let containers = match containers {
         Value::Array(c) => c,
         _ => Vec::new(),
     };
-    compose.annotate(&mut containers, ctx, &mut loaded.problems, &|i| {
-        items
-            .get(i)
-            .map_or_else(|| root.span.clone(), container_span)
-    });
+    assemble(file, host, containers, spans, compose, ctx, loaded);
+}
+
+/// The document of `containers` written in `file`, `spans` giving where each node is.
+fn assemble(
+    file: &Arc<SourceFile>,
+    host: &str,
+    mut containers: Vec<Value>,
+    spans: Vec<(Vec<String>, TextRange)>,
+    compose: &drift::ComposeFiles,
+    ctx: &Context,
+    loaded: &mut Loaded,
+) {
+    if !compose.is_empty() {
+        let starts: std::collections::HashMap<String, TextRange> = spans
+            .iter()
+            .filter(|(p, _)| p.len() == 2)
+            .filter_map(|(p, r)| Some((p.get(1)?.clone(), *r)))
+            .collect();
+        compose.annotate(&mut containers, ctx, &mut loaded.problems, &|i| {
+            let range = starts
+                .get(&i.to_string())
+                .copied()
+                .unwrap_or(TextRange::empty(0));
+            Span::new(file.clone(), range)
+        });
+    }
+    // A container's fingerprints follow its name, not its position among the containers.
+    let names: Vec<(usize, String)> = containers
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| Some((i, c.get("Name")?.as_str()?.to_string())))
+        .collect();
     let mut input = Map::new();
     let mut host_obj = Map::new();
     host_obj.insert("name".into(), host.into());
     input.insert("host".into(), Value::Object(host_obj));
     input.insert("containers".into(), Value::Array(containers));
     let mut doc = Document::flat(Kind::Docker, file.display.clone(), file.clone(), input);
-    doc.record_span(
-        &[],
-        Span::new(file.clone(), crate::text::TextRange::empty(0)),
-    );
-    doc.record_span(&["containers".to_string()], root.span.clone());
-    for (p, span) in spans {
-        doc.record_span(&p, span);
+    doc.record_span(&[], Span::new(file.clone(), TextRange::empty(0)));
+    for (p, range) in spans {
+        doc.record_span(&p, Span::new(file.clone(), range));
     }
-    // A container's fingerprints follow its name, not its position among the containers.
-    let names: Vec<(usize, String)> = doc
-        .value_at(&["containers".to_string()])
-        .and_then(Value::as_array)
-        .map(|cs| {
-            cs.iter()
-                .enumerate()
-                .filter_map(|(i, c)| Some((i, c.get("Name")?.as_str()?.to_string())))
-                .collect()
-        })
-        .unwrap_or_default();
     for (i, name) in names {
         doc.name_item(&["containers".to_string(), i.to_string()], &name);
     }
     loaded.documents.push(doc);
 }
 
-/// Where a container's object starts (its `{`), for messages about the whole container.
-fn container_span(item: &Located) -> Span {
-    item.span.clone()
+/// Inspect objects as a JSON array in `docker inspect`'s layout (four-space indentation), with
+/// where each node is written: an object member at its key, a list item at its first character.
+/// Writing the text and its positions together spares parsing it back.
+struct Printer {
+    out: String,
+    spans: Vec<(Vec<String>, TextRange)>,
+}
+
+impl Printer {
+    fn print(containers: &[Value]) -> Self {
+        let mut p = Self {
+            out: String::with_capacity(containers.len() * 8192),
+            spans: Vec::new(),
+        };
+        let mut path = vec!["containers".to_string()];
+        p.mark(&path, p.out.len(), 1);
+        p.array(containers, &mut path, 0);
+        p.out.push('\n');
+        p
+    }
+
+    fn mark(&mut self, path: &[String], start: usize, len: usize) {
+        let start = u32::try_from(start).unwrap_or(u32::MAX);
+        let end = start.saturating_add(u32::try_from(len).unwrap_or(0));
+        self.spans.push((path.to_vec(), TextRange::new(start, end)));
+    }
+
+    fn indent(&mut self, level: usize) {
+        self.out.extend(std::iter::repeat_n(' ', level * 4));
+    }
+
+    fn value(&mut self, v: &Value, path: &mut Vec<String>, level: usize) {
+        match v {
+            Value::Array(items) => self.array(items, path, level),
+            Value::Object(members) => {
+                if members.is_empty() {
+                    self.out.push_str("{}");
+                    return;
+                }
+                self.out.push_str("{\n");
+                for (n, (key, value)) in members.iter().enumerate() {
+                    self.indent(level + 1);
+                    let quoted = Value::String(key.clone()).to_string();
+                    path.push(key.clone());
+                    self.mark(path, self.out.len(), quoted.len());
+                    self.out.push_str(&quoted);
+                    self.out.push_str(": ");
+                    self.value(value, path, level + 1);
+                    path.pop();
+                    if n + 1 < members.len() {
+                        self.out.push(',');
+                    }
+                    self.out.push('\n');
+                }
+                self.indent(level);
+                self.out.push('}');
+            }
+            scalar => self.out.push_str(&scalar.to_string()),
+        }
+    }
+
+    fn array(&mut self, items: &[Value], path: &mut Vec<String>, level: usize) {
+        if items.is_empty() {
+            self.out.push_str("[]");
+            return;
+        }
+        self.out.push_str("[\n");
+        for (i, item) in items.iter().enumerate() {
+            self.indent(level + 1);
+            path.push(i.to_string());
+            let start = self.out.len();
+            self.value(item, path, level + 1);
+            let len = match item {
+                Value::Array(_) | Value::Object(_) => 1,
+                _ => self.out.len() - start,
+            };
+            self.mark(path, start, len);
+            path.pop();
+            if i + 1 < items.len() {
+                self.out.push(',');
+            }
+            self.out.push('\n');
+        }
+        self.indent(level);
+        self.out.push(']');
+    }
 }
 
 #[cfg(test)]
@@ -333,6 +438,42 @@ mod tests {
             line(&["containers", "0", "HostConfig", "CapAdd"]),
             "\"HostConfig\": {"
         );
+    }
+
+    #[test]
+    fn printed_positions_are_where_a_parser_finds_the_nodes() {
+        let containers: Vec<Value> = vec![
+            serde_json::json!({
+                "Id": "a\"b", "Name": "/web", "Args": [], "Labels": {},
+                "State": {"Running": true, "Pid": 12},
+                "HostConfig": {"CapAdd": ["NET_ADMIN", "SYS_TIME"], "CapDrop": null},
+                "Mounts": [{"Type": "bind", "Source": "/var/run/docker.sock", "RW": false}],
+                "Config": {"Image": "nginx", "Labels": {"a.b": "é ü"}, "Cmd": [1, 2.5, true]}
+            }),
+            serde_json::json!({"Id": "c", "Config": {}}),
+        ];
+        let printed = Printer::print(&containers);
+        let reparsed: Value = serde_json::from_str(&printed.out).unwrap();
+        assert_eq!(reparsed, Value::Array(containers.clone()));
+        let file = SourceFile::new("p".into(), "p".into(), printed.out.clone());
+        let root = yaml::parse(&file).unwrap();
+        let mut parsed = std::collections::HashMap::new();
+        let mut path = vec!["containers".to_string()];
+        root.to_json(&mut path, &mut |p, span, _| {
+            parsed.insert(p.to_vec(), file.line_col(span.range.start));
+        });
+        assert!(printed.spans.len() > 20);
+        for (path, range) in &printed.spans {
+            if path.len() == 1 {
+                continue;
+            }
+            assert_eq!(
+                Some(&file.line_col(range.start)),
+                parsed.get(path),
+                "{path:?}"
+            );
+        }
+        assert_eq!(parsed.len() + 1, printed.spans.len());
     }
 
     #[test]
