@@ -80,21 +80,30 @@ for ((i = 0; i < max; i++)); do
   done
 done
 
+# CPU seconds the whole machine spent busy (all processes: vigie, every sshd and the facts
+# commands they run, and anything else running): what bounds the wall time on one machine.
+busy_seconds() {
+  python3 -c "import os; f=open('/proc/stat').readline().split()[1:]; v=list(map(int,f)); print((sum(v)-v[3]-v[4])/os.sysconf('SC_CLK_TCK'))"
+}
+
 for n in "${sizes[@]}"; do
   # The first n hosts of the inventory (each entry is 6 lines).
   head -n $((n * 6)) "$work/all.toml" > "$work/inv-$n.toml"
+  busy_before=$(busy_seconds)
   /usr/bin/time -f "%e %U %S" -o "$work/time-$n" \
     env HOME="$work" USER=root SSH_AUTH_SOCK= "$bin" audit --inventory "$work/inv-$n.toml" \
     --known-hosts "$work/known_hosts" --format json --fail-on none \
     > "$work/report-$n.json" 2> "$work/stderr-$n" || true
+  busy=$(python3 -c "print(round($(busy_seconds) - $busy_before, 1))")
   read -r wall user sys < <(tail -n 1 "$work/time-$n")
   reached=$(grep -c '"status": "reached"' "$work/report-$n.json" || true)
-  python3 - "$n" "$wall" "$user" "$sys" "$reached" << 'PY'
+  python3 - "$n" "$wall" "$user" "$sys" "$reached" "$busy" << 'PY'
 import sys
-n, wall, user, sys_t, reached = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4]), int(sys.argv[5])
+n, wall, user, sys_t, reached, busy = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4]), int(sys.argv[5]), float(sys.argv[6])
 cpu = user + sys_t
 print(f"{n:4d} hosts ({reached} reached): wall {wall:.2f} s, vigie CPU {cpu:.2f} s "
-      f"(user {user:.2f} + sys {sys_t:.2f}) = {cpu / n * 1000:.1f} ms/host")
+      f"(user {user:.2f} + sys {sys_t:.2f}) = {cpu / n * 1000:.1f} ms/host; "
+      f"machine busy {busy:.1f} CPU-s = {busy / n * 1000:.0f} ms/host")
 PY
   if [ "$reached" -ne "$n" ]; then
     echo "  not every host was reached:" >&2
@@ -102,4 +111,4 @@ PY
     head -c 2000 "$work/stderr-$n" >&2
   fi
 done
-echo "($(nproc) cores shared with the hosts' sshd)"
+echo "($(nproc) cores shared with the hosts' sshd; load average $(cut -d' ' -f1-3 /proc/loadavg))"

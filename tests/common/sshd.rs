@@ -241,17 +241,33 @@ impl NetnsHost {
 
 impl Drop for NetnsHost {
     fn drop(&mut self) {
-        // Every process left in the namespace (sshd's per-connection children too), by PID.
-        if let Ok(out) = Command::new("ip")
-            .args(["netns", "pids", &self.netns])
-            .output()
-        {
-            for pid in String::from_utf8_lossy(&out.stdout).split_whitespace() {
+        let pids = || -> Vec<String> {
+            Command::new("ip")
+                .args(["netns", "pids", &self.netns])
+                .output()
+                .map(|o| {
+                    String::from_utf8_lossy(&o.stdout)
+                        .split_whitespace()
+                        .map(str::to_string)
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        // Every process left in the namespace (sshd's per-connection children too), by PID;
+        // the namespace is deleted once they are gone (a process still in it keeps it busy).
+        let deadline = Instant::now() + Duration::from_secs(3);
+        loop {
+            let left = pids();
+            if left.is_empty() || Instant::now() > deadline {
+                break;
+            }
+            for pid in left {
                 let _ = Command::new("kill")
-                    .args(["-9", pid])
+                    .args(["-9", &pid])
                     .stderr(Stdio::null())
                     .status();
             }
+            std::thread::sleep(Duration::from_millis(20));
         }
         if let Some(mut child) = self.sshd.take() {
             let _ = child.kill();
