@@ -156,7 +156,7 @@ pub fn content_files(unit: &Unit) -> usize {
 /// such a kind has nothing to join, and its units contribute nothing (a 10,000-file compose
 /// corpus keeps no project parts in memory). A source that contributes routes lists its kind.
 pub fn contributes_routes(kind: Kind) -> bool {
-    matches!(kind, Kind::Caddy)
+    matches!(kind, Kind::Caddy | Kind::Traefik)
 }
 
 /// What `doc` says that the project view joins ([`crate::project`]): every source adds the
@@ -169,6 +169,7 @@ pub fn contribute(doc: &Document, parts: &mut Parts) {
         .push(serde_json::json!({"kind": doc.kind.as_str(), "path": doc.path}));
     compose::contribute(doc, parts);
     caddy::contribute(doc, parts);
+    traefik::contribute(doc, parts);
 }
 
 /// `dir/./a/../b` as `dir/b`, without touching the file system.

@@ -6,6 +6,8 @@
 //! never parsed here. The input shape is documented in `docs/traefik-input.md`.
 
 mod model;
+mod project;
+pub use project::contribute;
 mod tree;
 
 use std::collections::{BTreeMap, BTreeSet};
