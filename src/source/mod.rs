@@ -59,6 +59,27 @@ pub struct Loaded {
     pub problems: Vec<Problem>,
 }
 
+impl Loaded {
+    /// Read `path` as a source file; when it cannot be read, the problem is recorded and `None`
+    /// returned, so the caller goes on with the unit's other files or stops.
+    pub fn read(&mut self, path: &Path, ctx: &Context) -> Option<Arc<SourceFile>> {
+        read_source(path, ctx)
+            .map_err(|p| self.problems.push(p))
+            .ok()
+    }
+}
+
+/// One unit per file, for sources whose files stand alone.
+pub fn unit_per_file(kind: Kind, files: Vec<PathBuf>) -> Vec<Unit> {
+    files
+        .into_iter()
+        .map(|f| Unit {
+            kind,
+            files: vec![f],
+        })
+        .collect()
+}
+
 /// Recognise a file by its name alone.
 pub fn classify_by_name(name: &str) -> Option<Kind> {
     if compose::matches_name(name) {

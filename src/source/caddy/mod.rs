@@ -119,12 +119,8 @@ fn is_json(path: &Path) -> bool {
 pub fn load(unit: &Unit, ctx: &Context) -> Loaded {
     let mut loaded = Loaded::default();
     for path in &unit.files {
-        let file = match read_source(path, ctx) {
-            Ok(f) => f,
-            Err(p) => {
-                loaded.problems.push(p);
-                continue;
-            }
+        let Some(file) = loaded.read(path, ctx) else {
+            continue;
         };
         let (value, sink) = if is_json(path) {
             let root = match crate::source::yaml::parse(&file) {

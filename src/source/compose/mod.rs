@@ -112,12 +112,8 @@ pub fn load(unit: &Unit, ctx: &Context) -> Loaded {
     let mut merged: Option<Located> = None;
     let mut main_file = None;
     for path in &unit.files {
-        let file = match read_source(path, ctx) {
-            Ok(f) => f,
-            Err(p) => {
-                loaded.problems.push(p);
-                return loaded;
-            }
+        let Some(file) = loaded.read(path, ctx) else {
+            return loaded;
         };
         let mut root = match yaml::parse(&file) {
             Ok(r) => r,

@@ -22,7 +22,7 @@ use serde_json::{Map, Value};
 use crate::document::{Document, Kind, Span};
 use crate::problem::{Level, Problem};
 use crate::source::yaml;
-use crate::source::{read_source, Context, Loaded, Unit};
+use crate::source::{Context, Loaded, Unit};
 use crate::text::{SourceFile, TextRange};
 
 pub use collect::{
@@ -105,12 +105,8 @@ pub fn load(unit: &Unit, ctx: &Context) -> Loaded {
     let Some((dump, compose)) = unit.files.split_first() else {
         return loaded;
     };
-    let file = match read_source(dump, ctx) {
-        Ok(f) => f,
-        Err(p) => {
-            loaded.problems.push(p);
-            return loaded;
-        }
+    let Some(file) = loaded.read(dump, ctx) else {
+        return loaded;
     };
     let compose = drift::ComposeFiles::new(compose.to_vec(), Some(dump.clone()));
     build(&file, &dump_host(dump), &compose, ctx, &mut loaded);

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use crate::document::{Document, Kind, Span};
 use crate::problem::{Level, Problem};
 use crate::source::yaml::{self, Located, Value};
-use crate::source::{read_source, Context, Loaded, Unit};
+use crate::source::{Context, Loaded, Unit};
 use crate::text::SourceFile;
 
 /// Whether a file name alone says "ACL policy": `acl.hujson`, `acls.hujson`, `policy.hujson`,
@@ -29,24 +29,14 @@ pub fn sniff(head: &str) -> bool {
 }
 
 pub fn units(files: Vec<std::path::PathBuf>) -> Vec<Unit> {
-    files
-        .into_iter()
-        .map(|f| Unit {
-            kind: Kind::Headscale,
-            files: vec![f],
-        })
-        .collect()
+    super::unit_per_file(Kind::Headscale, files)
 }
 
 pub fn load(unit: &Unit, ctx: &Context) -> Loaded {
     let mut loaded = Loaded::default();
     for path in &unit.files {
-        let file = match read_source(path, ctx) {
-            Ok(f) => f,
-            Err(p) => {
-                loaded.problems.push(p);
-                continue;
-            }
+        let Some(file) = loaded.read(path, ctx) else {
+            continue;
         };
         match parse(&file) {
             Ok(doc) => loaded.documents.push(doc),

@@ -15,7 +15,7 @@ pub use script::script;
 
 use crate::document::Kind;
 use crate::problem::{Level, Problem};
-use crate::source::{read_source, Context, Loaded, Unit};
+use crate::source::{Context, Loaded, Unit};
 
 /// One host to audit, from the inventory (`[[hosts]]`) or `--host USER@ADDR[:PORT]`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,13 +58,7 @@ pub fn matches_name(name: &str) -> bool {
 }
 
 pub fn units(files: Vec<PathBuf>) -> Vec<Unit> {
-    files
-        .into_iter()
-        .map(|f| Unit {
-            kind: Kind::Host,
-            files: vec![f],
-        })
-        .collect()
+    super::unit_per_file(Kind::Host, files)
 }
 
 /// The text of a recorded facts file: a header naming the host, then the transcript.
@@ -157,12 +151,8 @@ pub fn parse_header(text: &str, default_name: &str) -> Result<HostSpec, (usize, 
 pub fn load(unit: &Unit, ctx: &Context) -> Loaded {
     let mut loaded = Loaded::default();
     for path in &unit.files {
-        let file = match read_source(path, ctx) {
-            Ok(f) => f,
-            Err(p) => {
-                loaded.problems.push(p);
-                continue;
-            }
+        let Some(file) = loaded.read(path, ctx) else {
+            continue;
         };
         let stem = path
             .file_stem()
