@@ -19,21 +19,14 @@ use common::Run;
 /// Run `vigie audit ARGS` in `dir` with `dir` as $HOME (no agent): the tests' known_hosts and
 /// keys are the only ones it sees.
 fn audit(dir: &Path, args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_vigie"))
-        .arg("audit")
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env("HOME", dir)
-        .env("USER", "root")
-        .env_remove("SSH_AUTH_SOCK")
-        .output()
-        .expect("vigie runs");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    common::run(
+        common::vigie_command(dir)
+            .arg("audit")
+            .args(args)
+            .env("HOME", dir)
+            .env("USER", "root")
+            .env_remove("SSH_AUTH_SOCK"),
+    )
 }
 
 fn hosts_by_status(report: &Value) -> Vec<(String, String)> {

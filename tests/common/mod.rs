@@ -30,13 +30,23 @@ pub const REPORT_TIME: &str = "1772000000";
 
 /// Run `vigie ARGS` in `dir`, without colour, at [`REPORT_TIME`].
 pub fn vigie(dir: &Path, args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_vigie"))
-        .args(args)
-        .current_dir(dir)
+    let mut cmd = vigie_command(dir);
+    cmd.args(args);
+    run(&mut cmd)
+}
+
+/// The command [`vigie`] runs, for a test that sets more of its environment.
+pub fn vigie_command(dir: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_vigie"));
+    cmd.current_dir(dir)
         .env("NO_COLOR", "1")
-        .env("SOURCE_DATE_EPOCH", REPORT_TIME)
-        .output()
-        .expect("vigie runs");
+        .env("SOURCE_DATE_EPOCH", REPORT_TIME);
+    cmd
+}
+
+/// Run `cmd` to the end and keep what it printed.
+pub fn run(cmd: &mut Command) -> Run {
+    let out = cmd.output().expect("vigie runs");
     Run {
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
