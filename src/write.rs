@@ -4,14 +4,15 @@
 //! and renamed over it. Readers see the old file or the new one, never a part; on any error the
 //! temporary file is removed and the destination is untouched.
 //!
-//! The destination keeps its permissions (not set-id bits) and, when vigie may set it, its owner; a new file gets
-//! the mode the caller asks for (reports: 0600, since they name paths and hosts). A destination
+//! The destination keeps its permissions (not set-id bits); a new file gets the mode the caller
+//! asks for (reports: 0600, since they name paths and hosts). The new file belongs to whoever
+//! writes it, never to the owner of the file it replaces. A destination
 //! that is a symbolic link is refused unless the caller follows it: then the file it points to is
 //! replaced, atomically as well (the temporary file is made beside that file).
 
 use std::fs::{self, File, Permissions};
 use std::io::{self, BufWriter, Write};
-use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
 use thiserror::Error;
@@ -50,7 +51,11 @@ pub enum WriteError {
         target = .target.display()
     )]
     Symlink { path: PathBuf, target: PathBuf },
-    #[error("{path} is not a regular file ({what}); give the path of a file to write", path = .path.display())]
+    #[error(
+        "{path} is not a regular file ({what}); give the path of a file to write (without \
+         --output the report goes to standard output)",
+        path = .path.display()
+    )]
     NotAFile { path: PathBuf, what: &'static str },
     #[error("{path}: more than {MAX_LINKS} symbolic links to follow", path = .path.display())]
     TooManyLinks { path: PathBuf },
@@ -181,10 +186,6 @@ pub fn write_atomic(
     tmp.as_file()
         .set_permissions(Permissions::from_mode(mode))
         .map_err(io_err)?;
-    if let Some(meta) = &dest.existing {
-        // Root rewriting a user's report leaves it theirs; anyone else cannot, and need not.
-        let _ = std::os::unix::fs::fchown(tmp.as_file(), Some(meta.uid()), Some(meta.gid()));
-    }
     {
         let mut w = BufWriter::new(tmp.as_file());
         write(&mut w).map_err(io_err)?;
@@ -340,15 +341,25 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let e = write_atomic(dir.path(), &WriteOptions::default(), put("x")).unwrap_err();
         assert!(matches!(e, WriteError::NotAFile { .. }), "{e}");
-        // /dev/null through a followed link must not be replaced by a regular file.
-        let link = dir.path().join("null");
-        symlink("/dev/null", &link).unwrap();
+        // A named pipe (like /dev/null, a device) is never replaced by a regular file, even
+        // reached through a followed link. (A pipe of our own: a test must not bet /dev/null.)
+        let fifo = dir.path().join("pipe");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(made.success());
+        let link = dir.path().join("link");
+        symlink(&fifo, &link).unwrap();
         let opts = WriteOptions {
             follow_symlinks: true,
             ..WriteOptions::default()
         };
         let e = write_atomic(&link, &opts, put("x")).unwrap_err();
-        assert!(e.to_string().contains("a device"), "{e}");
+        assert!(e.to_string().contains("a named pipe"), "{e}");
+        assert!(check_destination(&fifo, &WriteOptions::default()).is_err());
+        use std::os::unix::fs::FileTypeExt;
+        assert!(fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
         // A missing directory is an error naming the path, not a panic.
         let e = write_atomic(
             &dir.path().join("no/such/dir/r.json"),
