@@ -42,15 +42,20 @@ deny contains finding if {
 	is_array(svc.volumes)
 	some i, volume in svc.volumes
 
-	# The host path a bind mounts, without trailing slashes (`/` itself, which becomes "", is left
-	# to other rules).
+	# The host path a bind mounts, without repeated slashes, `.`, `..` or trailing slashes. A bind
+	# of `/` itself (the socket and everything else) is compose.host-root-mounted's.
 	not volume.type in {"volume", "tmpfs"}
-	is_string(volume.source)
-	source := trim_right(volume.source, "/")
+	source := _source(volume.source)
 	docker.exposes_socket(source)
 
 	finding := _finding(name, ["services", name, "volumes", i], docker.socket_what(source), volume)
 }
+
+_source(source) := lib.host_path(source) if {
+	is_string(source)
+	startswith(source, "/")
+	not startswith(source, "//") # a Windows pipe: //./pipe/docker_engine
+} else := trim_right(source, "/") if is_string(source)
 
 # A read-only bind into a filtering socket proxy is what the remediation asks for: still worth
 # knowing about, but not the same risk.

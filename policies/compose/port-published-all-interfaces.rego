@@ -37,6 +37,7 @@ deny contains finding if {
 	proxies := lib.reverse_proxy_services
 	databases := lib.database_services
 	database_ports := lib.database_ports
+	docker_api := lib.docker_api_published
 	texts := lib.port_texts
 
 	some name, ports in lib.all_interfaces_ports
@@ -46,6 +47,9 @@ deny contains finding if {
 	not name in databases
 	some i, port in ports
 	not port.target in database_ports
+
+	# compose.docker-api-exposed reports the Docker API's ports (and every port of a socket proxy).
+	not i in docker_api[name]
 
 	not _other_protocol(port)
 	finding := {

@@ -43,24 +43,16 @@
 #   fix: none
 package vigie.rules.terraform.admin_port_open_to_world
 
+import data.vigie.lib.ports as port_lists
 import data.vigie.lib.terraform.network
 import rego.v1
 
-# The ports this rule looks for.
-_admin_ports := {
-	2375: "Docker API",
-	2376: "Docker API",
-	3306: "MySQL",
-	3389: "RDP",
-	5432: "PostgreSQL",
-	6379: "Redis",
-	6443: "Kubernetes API",
-	8006: "Proxmox VE",
-	9000: "Portainer/MinIO",
-	9090: "Cockpit/Prometheus",
-	9200: "Elasticsearch",
-	27017: "MongoDB",
-}
+# The ports this rule looks for: the database and admin ports `compose.database-port-published`
+# and `host.service-exposed` look for too (policies/lib/ports.rego).
+_admin_ports := port_lists.exposed_services
+
+# What a rule opening every port names first.
+_highlights := [2375, 3306, 3389, 5432, 6379, 27017]
 
 # One finding per port or range written in an open rule that holds admin ports: a single port
 # names its service, a range lists the admin ports inside it. Findings point at the rule's first
@@ -89,7 +81,7 @@ deny contains finding if {
 	some span in rule.spans
 	network.is_all_ports(span)
 	finding := {
-		"msg": sprintf("%s accepts every port from %s, including %s", [rule.resource, network.open_text(rule), _list(sort(object.keys(names)), names)]),
+		"msg": sprintf("%s accepts every port from %s, including %s and %d other database and admin ports", [rule.resource, network.open_text(rule), _list(_highlights, names), count(names) - count(_highlights)]),
 		"path": network.finding_path(rule),
 	}
 }
