@@ -52,7 +52,7 @@ _paths := {
 	"/": {"what": "the host's root filesystem", "read_only": "high"},
 	"/etc": {"what": "the host's /etc (password hashes, SSH host keys, sudoers, cron)", "read_only": "medium"},
 	"/root": {"what": "the host's /root (root's SSH keys and credentials)", "read_only": "medium"},
-	"/proc": {"what": "the host's /proc (every process's environment; writable, kernel settings)", "read_only": "medium"},
+	"/proc": {"what": "the host's /proc (every process's environment, and kernel settings under /proc/sys)", "read_only": "medium"},
 	"/sys": {"what": "the host's /sys (kernel and device settings)", "read_only": "medium"},
 	"/var": {"what": "the host's /var (with /var/lib/docker: every container's files and volumes)", "read_only": "medium"},
 	"/var/lib/docker": {"what": "the host's /var/lib/docker (every container's files, volumes and environment)", "read_only": "medium"},
