@@ -33,7 +33,7 @@ database := {
 # verifies them) on 2376. `compose.docker-api-exposed` reports these.
 docker_api := {
 	2375: "Docker API",
-	2376: "Docker API (TLS)",
+	2376: "Docker API over TLS",
 }
 
 # Ports of admin interfaces and control APIs: root on the machine, or close to it, for whoever
