@@ -133,4 +133,7 @@ test_odd_documents_are_ignored if {
 	count(deny) == 0 with input as _doc({"a": {"volumes": "/:/host"}, "b": "x", "c": {"volumes": [null, 3]}})
 	count(deny) == 0 with input as {"kind": "compose", "doc": {"services": []}}
 	count(deny) == 0 with input as {"kind": "compose", "doc": {"services": {"a": _svc([{"type": "volume", "source": "v", "target": "/x"}])}, "volumes": {"v": {"driver_opts": {"o": 1, "device": "/"}}}}}
+	count(deny) == 0 with input as {"kind": "compose", "doc": {"services": {"a": _svc([{"type": "volume", "source": "v", "target": "/x"}])}, "volumes": {"v": null}}}
+	count(deny) == 0 with input as {"kind": "compose", "doc": {"services": {"a": _svc([{"type": "volume", "source": "v", "target": "/x"}])}, "volumes": {"v": {"driver_opts": {"o": "bind", "device": 7}}}}}
+	count(deny) == 0 with input as {"kind": "compose", "doc": {"services": {"a": _svc([{"type": "volume", "source": "v", "target": "/x"}])}, "volumes": "v"}}
 }

@@ -81,9 +81,8 @@ impl DataTable {
             .file_stem()
             .map(|s| s.to_string_lossy().replace(['-', '.'], "_"))
             .unwrap_or_default();
-        let value: Value = serde_json::from_str(text).map_err(|e| {
-            PolicyError::new(&file, format!("is not a JSON data table: {e}"))
-        })?;
+        let value: Value = serde_json::from_str(text)
+            .map_err(|e| PolicyError::new(&file, format!("is not a JSON data table: {e}")))?;
         Ok(Self {
             file,
             name: stem,
