@@ -5,6 +5,8 @@
 #   as root: a process in the container can start a privileged container that mounts the host's
 #   root filesystem, so compromising this service means owning the host. Mounting the socket
 #   read-only does not help, because the API is used by writing to the socket, not to a file.
+#   Mounting `/run` or `/var/run` mounts the socket with it; a bind of the host's `/` is
+#   `compose.host-root-mounted`'s.
 # related_resources:
 #   - ref: https://docs.docker.com/engine/security/#docker-daemon-attack-surface
 #   - ref: https://cheatsheetseries.owasp.org/cheatsheets/Docker_Security_Cheat_Sheet.html#rule-1-do-not-expose-the-docker-daemon-socket-even-to-the-containers

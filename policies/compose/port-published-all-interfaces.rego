@@ -5,7 +5,9 @@
 #   opens it ahead of host firewall rules such as ufw's, so the service is reachable from the
 #   LAN or the internet directly, around the reverse proxy that should front it with TLS,
 #   authentication and rate limits. This is often unintended in a stack that already has a
-#   reverse proxy.
+#   reverse proxy. Database ports are reported by `compose.database-port-published`, and the
+#   Docker API's ports (2375, 2376, any port of a socket proxy) by `compose.docker-api-exposed`,
+#   at their own severities, not here.
 # related_resources:
 #   - ref: https://docs.docker.com/engine/network/packet-filtering-firewalls/#port-publishing-and-mapping
 #   - ref: https://docs.docker.com/reference/compose-file/services/#ports
