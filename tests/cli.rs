@@ -627,3 +627,36 @@ fn acl_policies_are_recognised_by_content_and_errors_are_located() {
     assert_eq!(errors[0]["line"], 3);
     assert_eq!(run.code, 3);
 }
+
+#[test]
+fn policy_data_tables_reach_rego_and_a_policy_dir_can_replace_one() {
+    let p = common::project(&[
+        (
+            "pol/tables_test.rego",
+            "package vigie.user.tables_test\n\nimport rego.v1\n\ntest_own_table if {\n\tdata.vigie.tables.my_ports.ssh == 22\n}\n\ntest_builtin_table if {\n\tdata.vigie.tables.terraform_aws_security_group.rules[\"ssh-tcp\"] == [22, 22, \"tcp\", \"SSH\"]\n}\n",
+        ),
+        ("pol/data/my-ports.json", "{\"ssh\": 22}"),
+        (
+            "newer/sg_test.rego",
+            "package vigie.user.sg_test\n\nimport rego.v1\n\ntest_replaced if {\n\tdata.vigie.tables.terraform_aws_security_group.rules[\"custom-tcp\"][0] == 4444\n\tnot data.vigie.tables.terraform_aws_security_group.rules[\"ssh-tcp\"]\n}\n",
+        ),
+        (
+            "newer/data/terraform-aws-security-group.json",
+            "{\"rules\": {\"custom-tcp\": [4444, 4444, \"tcp\", \"Custom\"]}, \"groups\": {}}",
+        ),
+        ("bad/x.rego", "package vigie.user.x\n"),
+        ("bad/data/broken.json", "{\"a\": "),
+    ]);
+    let t = vigie(p.path(), &["policy", "test", "pol"]);
+    assert_eq!(t.code, 0, "{}{}", t.stdout, t.stderr);
+    assert!(t.stdout.contains("2 passed, 0 failed"), "{}", t.stdout);
+    let t = vigie(p.path(), &["policy", "test", "newer"]);
+    assert_eq!(t.code, 0, "{}{}", t.stdout, t.stderr);
+    let t = vigie(p.path(), &["policy", "test", "bad"]);
+    assert_eq!(t.code, 2, "{}{}", t.stdout, t.stderr);
+    assert!(
+        t.stderr.contains("broken.json") && t.stderr.contains("not a JSON data table"),
+        "{}",
+        t.stderr
+    );
+}
