@@ -13,12 +13,12 @@ fn load_files(files: &[(&str, &str)]) -> (tempfile::TempDir, Loaded) {
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();
         std::fs::write(&p, text).unwrap();
         let name = p.file_name().unwrap().to_str().unwrap().to_string();
-        if compose::matches_name(&name) {
-            compose_files.push(p);
-        } else if matches_name(&name)
-            || crate::source::classify_by_content(&p) == Some(Kind::Traefik)
-        {
-            traefik.push(p);
+        let kind = crate::source::classify_by_name(&name)
+            .or_else(|| crate::source::classify_by_content(&p));
+        match kind {
+            Some(Kind::Compose) => compose_files.push(p),
+            Some(Kind::Traefik) => traefik.push(p),
+            _ => {}
         }
     }
     let ctx = Context {
