@@ -82,7 +82,12 @@ pub fn sniff_toml(head: &str) -> bool {
         if !line.trim_start().starts_with('[') {
             return false;
         }
+        // Traefik v1's file provider (`[frontends.x]`, `[backends.x.servers.y]`): recognised
+        // to be reported as not checked.
+        let v1 =
+            l.starts_with("frontends.") || (l.starts_with("backends.") && l.contains(".servers"));
         l.starts_with("entrypoints")
+            || v1
             || DYNAMIC_ROOTS.iter().any(|r| {
                 l.strip_prefix(r)
                     .and_then(|rest| rest.strip_prefix('.'))

@@ -257,3 +257,118 @@ fn rule_hosts_and_urls() {
         vec!["--a=1", "--b=x y", "--c"]
     );
 }
+
+#[test]
+fn static_sniffing_and_v1_dynamic_files() {
+    assert!(sniff_static("api:\n  insecure: true\n", false));
+    assert!(sniff_static("# x\nentryPoints:\n  web: {}\n", false));
+    assert!(!sniff_static("http:\n  routers: {}\n", false));
+    assert!(sniff_static("[entryPoints.web]\naddress = \":80\"\n", true));
+    assert!(sniff_static("defaultEntryPoints = [\"http\"]\n", true));
+    assert!(sniff_static("[[http.routers.a]]\n[api]\n", true));
+    assert!(!sniff_static("[http.routers.a]\napi = 1\n", true));
+    assert!(sniff_toml("[frontends.pve]\nbackend = \"pve\"\n"));
+    assert!(sniff_toml("[backends.pve.servers.one]\n"));
+    assert!(!sniff_toml("[backends]\nlist = []\n"));
+}
+
+#[test]
+fn one_file_is_read_for_its_static_and_dynamic_parts() {
+    let (_d, d) = one(&[(
+        "traefik.yml",
+        "api:\n  insecure: true\nproviders:\n  file:\n    filename: /etc/traefik/traefik.yml\nhttp:\n  routers:\n    r:\n      rule: Host(`r.example.com`)\n      service: api@internal\n",
+    )]);
+    assert_eq!(get(&d, "static/api/insecure"), &json!(true));
+    assert!(d.doc["static"].get("http").is_none());
+    assert_eq!(
+        get(&d, "http/routers/r@file/service"),
+        &json!("api@internal")
+    );
+    assert_eq!(
+        at(&d, &["static", "api", "insecure"]),
+        ("traefik.yml".into(), 2, 3)
+    );
+}
+
+#[test]
+fn each_static_configuration_is_a_setup() {
+    let (_d, l) = load_files(&[
+        (
+            "traefik.yml",
+            "entryPoints:\n  web:\n    address: :80\nproviders:\n  file:\n    filename: /etc/traefik/prod.yml\n",
+        ),
+        (
+            "traefik-dev.yml",
+            "entryPoints:\n  dev:\n    address: :8080\n",
+        ),
+        ("prod.yml", "http:\n  routers:\n    prod:\n      rule: Host(`p`)\n"),
+        ("other.yml", "http:\n  routers:\n    other:\n      rule: Host(`o`)\n"),
+        (
+            "compose.yaml",
+            "services:\n  edge:\n    image: traefik:v3.1\n    command: [--api.insecure=true, --providers.file.directory=/conf]\n    volumes:\n      - ./conf:/conf:ro\n",
+        ),
+        ("conf/c.yml", "http:\n  routers:\n    c:\n      rule: Host(`c`)\n"),
+    ]);
+    assert!(l.problems.is_empty(), "{:?}", l.problems);
+    let routers = |path: &str| -> Vec<String> {
+        let d = l.documents.iter().find(|d| d.path == path).unwrap();
+        let mut r: Vec<String> = d.doc["http"]["routers"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .cloned()
+            .collect();
+        r.sort();
+        r
+    };
+    assert_eq!(l.documents.len(), 3);
+    // Named by the setup: only there. Named by none: every setup of its directory.
+    assert_eq!(routers("traefik.yml"), ["other@file", "prod@file"]);
+    assert_eq!(routers("traefik-dev.yml"), ["other@file"]);
+    // Through the Traefik service's bind mount.
+    assert_eq!(routers("compose.yaml"), ["c@file", "other@file"]);
+}
+
+#[test]
+fn a_compose_file_named_traefik_yml_is_a_compose_file() {
+    let (_d, d) = one(&[(
+        "traefik.yml",
+        "services:\n  proxy:\n    image: traefik:v3.1\n    command: [--api.insecure=true]\n",
+    )]);
+    assert_eq!(d.path, "traefik.yml");
+    assert_eq!(get(&d, "static/api/insecure"), &json!(true));
+    assert_eq!(get(&d, "static_sources/0/from"), &json!("command"));
+}
+
+#[test]
+fn traefik_v1_is_reported_not_read() {
+    let (_d, l) = load_files(&[
+        (
+            "traefik.toml",
+            "defaultEntryPoints = [\"http\"]\n[entryPoints.http]\naddress = \":80\"\n  [entryPoints.http.redirect]\n  entryPoint = \"https\"\n",
+        ),
+        (
+            "app/compose.yaml",
+            "services:\n  app:\n    image: portainer/portainer-ce:2\n    labels:\n      - traefik.enable=true\n      - traefik.frontend.rule=Host:p.example.com\n",
+        ),
+    ]);
+    assert_eq!(l.problems.len(), 2, "{:?}", l.problems);
+    for p in &l.problems {
+        assert_eq!(p.level, Level::Warning);
+        assert!(p
+            .message
+            .starts_with("Traefik v1 configuration: not checked"));
+    }
+    let lines: Vec<u32> = l
+        .problems
+        .iter()
+        .map(|p| p.line_col().unwrap().line)
+        .collect();
+    assert!(lines.contains(&1) && lines.contains(&6), "{lines:?}");
+    // The v1 container is not routed as a v2 one.
+    for d in &l.documents {
+        assert!(d.doc["http"]["routers"]
+            .as_object()
+            .is_none_or(|r| r.is_empty()));
+    }
+}
