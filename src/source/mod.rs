@@ -120,21 +120,21 @@ pub fn classify_by_content(path: &Path) -> Option<Kind> {
     let file = fs::File::open(path).ok()?;
     file.take(SNIFF_BYTES as u64).read_to_end(&mut head).ok()?;
     let text = String::from_utf8_lossy(&head);
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
     match path.extension().and_then(|e| e.to_str()) {
         Some("json") if docker::sniff(&text) => Some(Kind::Docker),
         Some("json") if caddy::sniff(&text) => Some(Kind::Caddy),
         Some("json") => headscale::sniff(&text).then_some(Kind::Headscale),
-        Some("toml") => traefik::sniff_toml(&text).then_some(Kind::Traefik),
+        Some("toml") => (traefik::sniff_toml(&text) || traefik::sniff_named(name, &text))
+            .then_some(Kind::Traefik),
         // A top-level `services:` mapping makes a compose file, whatever its name.
         _ if compose::sniff(&text) => Some(Kind::Compose),
-        _ if path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .is_some_and(traefik::matches_name) =>
-        {
-            Some(Kind::Traefik)
-        }
-        _ => traefik::sniff_yaml(&text).then_some(Kind::Traefik),
+        _ if traefik::matches_name(name) => Some(Kind::Traefik),
+        _ => (traefik::sniff_yaml(&text) || traefik::sniff_named(name, &text))
+            .then_some(Kind::Traefik),
     }
 }
 

@@ -186,6 +186,14 @@ fn sniff_static(text: &str, toml: bool) -> bool {
     false
 }
 
+/// Whether a file whose name starts with `traefik` (`traefik-dev.yml`, `traefik.prod.toml`)
+/// holds Traefik static configuration (a top-level `api`, `providers`, `log`, …): such a file
+/// is recognised without the `entryPoints` other files need.
+pub fn sniff_named(name: &str, head: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    lower.starts_with("traefik") && sniff_static(head, lower.ends_with(".toml"))
+}
+
 /// Group Traefik files and the compose units that mention Traefik into units, each loaded
 /// into one document per setup ([`setup`]). A directory holding a static configuration (a
 /// Traefik file with static options, or a compose file running a Traefik image) anchors a

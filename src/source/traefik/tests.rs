@@ -270,6 +270,10 @@ fn static_sniffing_and_v1_dynamic_files() {
     assert!(sniff_toml("[frontends.pve]\nbackend = \"pve\"\n"));
     assert!(sniff_toml("[backends.pve.servers.one]\n"));
     assert!(!sniff_toml("[backends]\nlist = []\n"));
+    assert!(sniff_named("traefik-dev.yml", "api:\n  insecure: true\n"));
+    assert!(sniff_named("traefik.prod.toml", "[api]\ninsecure = true\n"));
+    assert!(!sniff_named("values.yml", "api:\n  insecure: true\n"));
+    assert!(!sniff_named("traefik-notes.yml", "title: x\n"));
 }
 
 #[test]
