@@ -598,6 +598,78 @@ fn vigie_groups_setups_as_traefik_does() {
     assert!(errors.is_empty(), "{}", errors.join("\n"));
 }
 
+/// What Traefik 3 does with a Traefik v1 file (`tests/data/traefik-corpus/v1-toml/`): it refuses
+/// to start ("field not found"), which is why vigie reports such a file as "Traefik v1
+/// configuration: not checked" instead of reading it as v2.
+#[test]
+fn traefik_3_refuses_a_v1_file_that_vigie_reports_not_checked() {
+    let required = std::env::var_os("VIGIE_REQUIRE_TOOLS").is_some();
+    let Some(traefik) = std::env::var_os("VIGIE_TRAEFIK")
+        .map(PathBuf::from)
+        .filter(|p| p.is_file())
+    else {
+        assert!(
+            !required,
+            "VIGIE_REQUIRE_TOOLS is set but VIGIE_TRAEFIK is not Traefik"
+        );
+        eprintln!("SKIPPED traefik v1 oracle: set VIGIE_TRAEFIK to Traefik's binary");
+        return;
+    };
+    let case = repo().join("tests/data/traefik-corpus/v1-toml");
+    let tmp = tempfile::tempdir().unwrap();
+    // Loopback addresses, should Traefik ever accept the file.
+    let text = std::fs::read_to_string(case.join("traefik.toml"))
+        .unwrap()
+        .replace("\":80\"", &format!("\"127.0.0.1:{}\"", free_port()))
+        .replace("\":443\"", &format!("\"127.0.0.1:{}\"", free_port()));
+    let config = tmp.path().join("traefik.toml");
+    std::fs::write(&config, text).unwrap();
+    let log_path = tmp.path().join("traefik.log");
+    let log = std::fs::File::create(&log_path).unwrap();
+    let child = Command::new(&traefik)
+        .arg(format!("--configFile={}", config.display()))
+        .args([
+            "--global.checkNewVersion=false",
+            "--global.sendAnonymousUsage=false",
+        ])
+        .current_dir(tmp.path())
+        .stdin(Stdio::null())
+        .stdout(log.try_clone().unwrap())
+        .stderr(log)
+        .spawn()
+        .expect("traefik starts");
+    let mut guard = Running(child);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let status = loop {
+        if let Some(s) = guard.0.try_wait().unwrap() {
+            break s;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "Traefik 3 accepted the v1 file and kept running"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let out = std::fs::read_to_string(&log_path).unwrap_or_default();
+    assert!(!status.success(), "Traefik 3 exited 0 on a v1 file: {out}");
+    assert!(out.contains("field not found"), "{out}");
+    std::fs::remove_file(&log_path).unwrap();
+
+    let report = vigie(
+        tmp.path(),
+        &["scan", ".", "--format", "json", "--fail-on", "none"],
+    )
+    .json();
+    let errors = report["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0]["level"], "warning");
+    assert!(errors[0]["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("Traefik v1 configuration: not checked"));
+    assert_eq!(report["findings"].as_array().unwrap().len(), 0, "{report}");
+}
+
 /// A private Docker daemon (as in `docs`' test infrastructure: no iptables, no bridge), its
 /// containers removed and the daemon stopped however the test ends.
 struct Dockerd {
