@@ -156,6 +156,15 @@ fn score(
     }
 }
 
+/// Whether a setup's static configuration enables the Docker or Swarm provider.
+fn reads_labels(b: &Builder) -> bool {
+    ["docker", "swarm"].iter().any(|p| {
+        b.static_config()
+            .and_then(|s| s.at(&["providers", p]))
+            .is_some_and(|n| !matches!(n.value, super::tree::V::Bool(false)))
+    })
+}
+
 /// The setups of the nearest directory at or above `path`'s that has any.
 fn nearest(setups: &[Setup], path: &Path) -> Vec<usize> {
     for a in dir_of(path).ancestors() {
@@ -191,6 +200,15 @@ pub fn documents(parsed: &[Parsed], compose_docs: &[Document]) -> Vec<Document> 
         });
     }
     let file_dirs: Vec<PathBuf> = setups.iter().map(|s| s.dir.clone()).collect();
+    // A static file beside a compose file running Traefik is usually mounted into it: the
+    // Traefik service's bind mounts tell where the container paths it names are.
+    for s in &mut setups {
+        for doc in compose_docs {
+            if dir_of(&doc.file.path) == s.dir {
+                s.provider.mounts.extend(mounts(doc));
+            }
+        }
+    }
     for (j, doc) in compose_docs.iter().enumerate() {
         if !super::v1::runs_traefik_v2(doc) {
             continue;
@@ -258,6 +276,15 @@ pub fn documents(parsed: &[Parsed], compose_docs: &[Document]) -> Vec<Document> 
     }
     for (j, doc) in compose_docs.iter().enumerate() {
         let mut targets = nearest(&setups, &doc.file.path);
+        // Labels reach the setups that run a Docker (or Swarm) provider, when some do.
+        let docker: Vec<usize> = targets
+            .iter()
+            .copied()
+            .filter(|k| setups.get(*k).is_some_and(|s| reads_labels(&s.builder)))
+            .collect();
+        if !docker.is_empty() {
+            targets = docker;
+        }
         targets.retain(|k| setups.get(*k).is_some_and(|s| s.own_compose != Some(j)));
         let own = setups.iter().any(|s| s.own_compose == Some(j));
         if targets.is_empty() && !own {

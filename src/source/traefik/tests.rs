@@ -334,6 +334,38 @@ fn each_static_configuration_is_a_setup() {
 }
 
 #[test]
+fn labels_reach_the_setups_with_a_docker_provider() {
+    let (_d, l) = load_files(&[
+        (
+            "traefik.yml",
+            "entryPoints:\n  web:\n    address: :80\nproviders:\n  docker:\n    exposedByDefault: false\n  file:\n    directory: /etc/traefik/conf\n",
+        ),
+        ("traefik-files.yml", "entryPoints:\n  web:\n    address: :80\n"),
+        (
+            "compose.yaml",
+            "services:\n  app:\n    image: nginx:1\n    labels:\n      - traefik.enable=true\n      - traefik.http.routers.app.rule=Host(`a`)\n  proxy:\n    image: traefik:v3.1\n    volumes:\n      - ./config:/etc/traefik/conf:ro\n",
+        ),
+        ("config/x.yml", "http:\n  routers:\n    x:\n      rule: Host(`x`)\n"),
+    ]);
+    assert!(l.problems.is_empty(), "{:?}", l.problems);
+    let routers = |path: &str| -> Vec<String> {
+        let d = l.documents.iter().find(|d| d.path == path).unwrap();
+        let mut r: Vec<String> = d.doc["http"]["routers"]
+            .as_object()
+            .map(|r| r.keys().cloned().collect())
+            .unwrap_or_default();
+        r.sort();
+        r
+    };
+    // The compose Traefik service has no flags: it reads the static file beside it, whose
+    // container paths its bind mounts resolve.
+    let paths: Vec<&str> = l.documents.iter().map(|d| d.path.as_str()).collect();
+    assert_eq!(paths, ["traefik-files.yml", "traefik.yml"]);
+    assert_eq!(routers("traefik.yml"), ["app@docker", "x@file"]);
+    assert_eq!(routers("traefik-files.yml"), Vec::<String>::new());
+}
+
+#[test]
 fn a_compose_file_named_traefik_yml_is_a_compose_file() {
     let (_d, d) = one(&[(
         "traefik.yml",
