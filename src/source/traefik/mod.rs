@@ -1,9 +1,11 @@
 //! Traefik: static configuration (`traefik.yml`/`.yaml`/`.toml`, the `command` and `TRAEFIK_*`
 //! environment of a compose service running Traefik), dynamic configuration from the file
-//! provider (YAML and TOML) and from Docker labels on compose services, merged into one document
-//! per Traefik setup with Traefik's semantics (provider-qualified names, implicit label services,
-//! middleware chains, entrypoint defaults). Compose files are read through the compose source,
-//! never parsed here. The input shape is documented in `docs/traefik-input.md`.
+//! provider (YAML and TOML; one file may hold both parts) and from Docker labels on compose
+//! services, merged into one document per static configuration ([`setup`]) with Traefik's
+//! semantics (provider-qualified names, implicit label services, middleware chains, entrypoint
+//! defaults). Traefik v1 configuration is reported, not read ([`v1`]). Compose files are read
+//! through the compose source, never parsed here. The input shape is documented in
+//! `docs/traefik-input.md`.
 
 mod model;
 mod project;
