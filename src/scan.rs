@@ -249,6 +249,14 @@ pub(crate) fn finish(report: &mut Report, settings: &Settings) {
                 &b.message,
             ))
     });
+    // The same finding from two documents (a file provider file joins every Traefik setup
+    // that reads it) is reported once.
+    report.findings.dedup_by(|a, b| {
+        a.rule_id == b.rule_id
+            && a.location.file.display == b.location.file.display
+            && a.location.range == b.location.range
+            && a.message == b.message
+    });
     report
         .problems
         .sort_by(|a, b| (&a.file, a.line_col(), a.level).cmp(&(&b.file, b.line_col(), b.level)));

@@ -278,3 +278,110 @@ fn builtin_rego_unit_tests_pass() {
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     assert!(run.stdout.contains(" passed, 0 failed"), "{}", run.stdout);
 }
+
+/// The regression corpus of real-world Traefik shapes (`tests/data/traefik-corpus/<case>/`:
+/// static and dynamic configuration in one file, a file provider naming its own file, several
+/// setups in one directory, one setup per example folder, a compose file named `traefik.yml`,
+/// Traefik v1 files and labels), each case scanned alone. Every `# vigie-expect: <rule>` line
+/// gets exactly one finding of that rule (a setting is reported once, where it is written) and
+/// no other Traefik finding appears; every `# vigie-expect-warning: traefik-v1` line gets
+/// exactly one "Traefik v1 configuration: not checked" warning.
+#[test]
+fn traefik_corpus_settings_are_reported_once_where_written() {
+    let root = repo();
+    let corpus = root.join("tests/data/traefik-corpus");
+    let mut cases: Vec<_> = std::fs::read_dir(&corpus)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_dir())
+        .collect();
+    cases.sort();
+    assert!(cases.len() >= 8, "cases under {}", corpus.display());
+    let mut failures = Vec::new();
+    for case in &cases {
+        let rel = |p: &Path| {
+            p.strip_prefix(&root)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/")
+        };
+        let mut expected = Vec::new();
+        let mut expected_warnings = Vec::new();
+        for file in walk(case) {
+            let text = std::fs::read_to_string(&file).unwrap();
+            for (i, line) in text.lines().enumerate() {
+                let at = (rel(&file), i as u64 + 1);
+                if line.contains("# vigie-expect-warning: traefik-v1") {
+                    expected_warnings.push(at.clone());
+                } else if let Some(pos) = line.find(MARKER) {
+                    for id in line[pos + MARKER.len()..].split([',', ' ']) {
+                        if !id.trim().is_empty() {
+                            expected.push((at.0.clone(), at.1, id.trim().to_string()));
+                        }
+                    }
+                }
+            }
+        }
+        let run = vigie(
+            &root,
+            &["scan", &rel(case), "--format", "json", "--fail-on", "none"],
+        );
+        assert_eq!(run.code, 0, "{}: {}", rel(case), run.stderr);
+        let report = run.json();
+        let mut actual: Vec<(String, u64, String)> = report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule_id"].as_str().unwrap().starts_with("traefik."))
+            .map(|f| {
+                (
+                    f["file"].as_str().unwrap().to_string(),
+                    f["line"].as_u64().unwrap(),
+                    f["rule_id"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        let mut warnings = Vec::new();
+        for e in report["errors"].as_array().unwrap() {
+            let msg = e["message"].as_str().unwrap();
+            if msg.starts_with("Traefik v1 configuration: not checked") {
+                warnings.push((
+                    e["file"].as_str().unwrap().to_string(),
+                    e["line"].as_u64().unwrap(),
+                ));
+                assert_eq!(e["level"], "warning", "{e}");
+            } else {
+                failures.push(format!("{}: unexpected problem {e}", rel(case)));
+            }
+        }
+        // A compose file is a compose file whatever its name: the compose rules check it too.
+        if case.ends_with("compose-named-traefik-yml") {
+            let compose = report["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|f| f["rule_id"].as_str().unwrap().starts_with("compose."));
+            if !compose {
+                failures.push(format!("{}: no compose finding", rel(case)));
+            }
+        }
+        actual.sort();
+        expected.sort();
+        warnings.sort();
+        expected_warnings.sort();
+        if actual != expected {
+            failures.push(format!(
+                "{}: findings\n  expected {expected:?}\n  actual   {actual:?}",
+                rel(case)
+            ));
+        }
+        if warnings != expected_warnings {
+            failures.push(format!(
+                "{}: v1 warnings\n  expected {expected_warnings:?}\n  actual   {warnings:?}",
+                rel(case)
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

@@ -152,8 +152,13 @@ fn check_case(traefik: &Path, case: &Path) -> Vec<String> {
     );
     let log_path = tmp.path().join("traefik.log");
     let log = std::fs::File::create(&log_path).unwrap();
+    let config = if case.join("traefik.toml").is_file() {
+        "traefik.toml"
+    } else {
+        "traefik.yml"
+    };
     let child = Command::new(traefik)
-        .arg(format!("--configFile={dir}/traefik.yml"))
+        .arg(format!("--configFile={dir}/{config}"))
         .args([
             "--global.checkNewVersion=false",
             "--global.sendAnonymousUsage=false",
@@ -185,6 +190,9 @@ fn check_case(traefik: &Path, case: &Path) -> Vec<String> {
         );
         std::thread::sleep(Duration::from_millis(200));
     };
+    let their_eps: Value = get(api, "/api/entrypoints")
+        .and_then(|b| serde_json::from_str(&b).ok())
+        .unwrap_or_else(|| panic!("{}: no /api/entrypoints", case.display()));
     let log_text = std::fs::read_to_string(&log_path).unwrap();
     let received: Value = log_text
         .lines()
@@ -319,6 +327,32 @@ fn check_case(traefik: &Path, case: &Path) -> Vec<String> {
         expect(format!("{name} tls"), Value::Bool(*tls), o["https"].clone());
     }
 
+    // Entrypoints: names and addresses (`GET /api/entrypoints`).
+    let theirs: BTreeMap<String, Value> = their_eps
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["name"].as_str().unwrap().to_string(),
+                e["address"].clone(),
+            )
+        })
+        .collect();
+    let ours: BTreeMap<String, Value> = doc["static"]["entrypoints"]
+        .as_object()
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| (k.clone(), v["address"].clone()))
+                .collect()
+        })
+        .unwrap_or_default();
+    expect(
+        "entrypoints".into(),
+        serde_json::json!(theirs),
+        serde_json::json!(ours),
+    );
+
     // Middlewares.
     let ours = doc["http"]["middlewares"]
         .as_object()
@@ -447,12 +481,193 @@ fn vigie_reads_the_file_provider_as_traefik_does() {
         .unwrap()
         .flatten()
         .map(|e| e.path())
-        .filter(|p| p.join("traefik.yml").is_file())
+        .filter(|p| p.join("traefik.yml").is_file() || p.join("traefik.toml").is_file())
         .collect();
     cases.sort();
-    assert!(cases.len() >= 4, "cases under {}", root.display());
+    assert!(cases.len() >= 6, "cases under {}", root.display());
     let errors: Vec<String> = cases.iter().flat_map(|c| check_case(&traefik, c)).collect();
     assert!(errors.is_empty(), "{}", errors.join("\n"));
+}
+
+/// Two static configurations in one directory, each naming its own dynamic file
+/// (`tests/data/traefik-setups/`): Traefik started on each one builds the routers and
+/// entrypoints of that setup only, and vigie's document for that file has exactly those.
+#[test]
+fn vigie_groups_setups_as_traefik_does() {
+    let required = std::env::var_os("VIGIE_REQUIRE_TOOLS").is_some();
+    let Some(traefik) = std::env::var_os("VIGIE_TRAEFIK")
+        .map(PathBuf::from)
+        .filter(|p| p.is_file())
+    else {
+        assert!(
+            !required,
+            "VIGIE_REQUIRE_TOOLS is set but VIGIE_TRAEFIK is not Traefik"
+        );
+        eprintln!("SKIPPED traefik setups oracle: set VIGIE_TRAEFIK to Traefik's binary");
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().to_string_lossy().into_owned();
+    let ports: Vec<(&str, u16)> = ["API", "WEBSECURE", "API2", "WEB2"]
+        .into_iter()
+        .map(|k| (k, free_port()))
+        .collect();
+    let mut vars: Vec<(&str, String)> = ports.iter().map(|(k, p)| (*k, p.to_string())).collect();
+    vars.push(("DIR", dir.clone()));
+    copy_case(&repo().join("tests/data/traefik-setups"), tmp.path(), &vars);
+
+    let run = vigie(tmp.path(), &["policy", "input", "."]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let all = run.json();
+    let docs: BTreeMap<String, Value> = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["kind"] == "traefik")
+        .map(|d| (d["path"].as_str().unwrap().to_string(), d["doc"].clone()))
+        .collect();
+    assert_eq!(
+        docs.keys().collect::<Vec<_>>(),
+        ["traefik-dev.yml", "traefik.yml"],
+        "one document per static configuration"
+    );
+
+    let mut errors = Vec::new();
+    for (config, api) in [("traefik.yml", ports[0].1), ("traefik-dev.yml", ports[2].1)] {
+        let log = std::fs::File::create(tmp.path().join(format!("{config}.log"))).unwrap();
+        let child = Command::new(&traefik)
+            .arg(format!("--configFile={dir}/{config}"))
+            .args([
+                "--global.checkNewVersion=false",
+                "--global.sendAnonymousUsage=false",
+            ])
+            .current_dir(tmp.path())
+            .stdin(Stdio::null())
+            .stdout(log.try_clone().unwrap())
+            .stderr(log)
+            .spawn()
+            .expect("traefik starts");
+        let _guard = Running(child);
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let routers: BTreeSet<String> = loop {
+            let v = get(api, "/api/rawdata").and_then(|b| serde_json::from_str::<Value>(&b).ok());
+            let names: BTreeSet<String> = v
+                .as_ref()
+                .and_then(|v| v["routers"].as_object())
+                .map(|r| r.keys().filter(|k| k.ends_with("@file")).cloned().collect())
+                .unwrap_or_default();
+            if !names.is_empty() {
+                break names;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{config}: Traefik did not serve file routers within 30 s"
+            );
+            std::thread::sleep(Duration::from_millis(200));
+        };
+        let eps: BTreeSet<String> = get(api, "/api/entrypoints")
+            .and_then(|b| serde_json::from_str::<Value>(&b).ok())
+            .and_then(|v| {
+                v.as_array().map(|a| {
+                    a.iter()
+                        .filter_map(|e| e["name"].as_str().map(str::to_string))
+                        .collect()
+                })
+            })
+            .unwrap_or_default();
+        let doc = &docs[config];
+        let our_routers: BTreeSet<String> = doc["http"]["routers"]
+            .as_object()
+            .map(|r| r.keys().cloned().collect())
+            .unwrap_or_default();
+        let our_eps: BTreeSet<String> = doc["static"]["entrypoints"]
+            .as_object()
+            .map(|r| r.keys().cloned().collect())
+            .unwrap_or_default();
+        if routers != our_routers {
+            errors.push(format!(
+                "{config}: routers: traefik {routers:?}, vigie {our_routers:?}"
+            ));
+        }
+        if eps != our_eps {
+            errors.push(format!(
+                "{config}: entrypoints: traefik {eps:?}, vigie {our_eps:?}"
+            ));
+        }
+    }
+    assert!(errors.is_empty(), "{}", errors.join("\n"));
+}
+
+/// What Traefik 3 does with a Traefik v1 file (`tests/data/traefik-corpus/v1-toml/`): it refuses
+/// to start ("field not found"), which is why vigie reports such a file as "Traefik v1
+/// configuration: not checked" instead of reading it as v2.
+#[test]
+fn traefik_3_refuses_a_v1_file_that_vigie_reports_not_checked() {
+    let required = std::env::var_os("VIGIE_REQUIRE_TOOLS").is_some();
+    let Some(traefik) = std::env::var_os("VIGIE_TRAEFIK")
+        .map(PathBuf::from)
+        .filter(|p| p.is_file())
+    else {
+        assert!(
+            !required,
+            "VIGIE_REQUIRE_TOOLS is set but VIGIE_TRAEFIK is not Traefik"
+        );
+        eprintln!("SKIPPED traefik v1 oracle: set VIGIE_TRAEFIK to Traefik's binary");
+        return;
+    };
+    let case = repo().join("tests/data/traefik-corpus/v1-toml");
+    let tmp = tempfile::tempdir().unwrap();
+    // Loopback addresses, should Traefik ever accept the file.
+    let text = std::fs::read_to_string(case.join("traefik.toml"))
+        .unwrap()
+        .replace("\":80\"", &format!("\"127.0.0.1:{}\"", free_port()))
+        .replace("\":443\"", &format!("\"127.0.0.1:{}\"", free_port()));
+    let config = tmp.path().join("traefik.toml");
+    std::fs::write(&config, text).unwrap();
+    let log_path = tmp.path().join("traefik.log");
+    let log = std::fs::File::create(&log_path).unwrap();
+    let child = Command::new(&traefik)
+        .arg(format!("--configFile={}", config.display()))
+        .args([
+            "--global.checkNewVersion=false",
+            "--global.sendAnonymousUsage=false",
+        ])
+        .current_dir(tmp.path())
+        .stdin(Stdio::null())
+        .stdout(log.try_clone().unwrap())
+        .stderr(log)
+        .spawn()
+        .expect("traefik starts");
+    let mut guard = Running(child);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let status = loop {
+        if let Some(s) = guard.0.try_wait().unwrap() {
+            break s;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "Traefik 3 accepted the v1 file and kept running"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let out = std::fs::read_to_string(&log_path).unwrap_or_default();
+    assert!(!status.success(), "Traefik 3 exited 0 on a v1 file: {out}");
+    assert!(out.contains("field not found"), "{out}");
+    std::fs::remove_file(&log_path).unwrap();
+
+    let report = vigie(
+        tmp.path(),
+        &["scan", ".", "--format", "json", "--fail-on", "none"],
+    )
+    .json();
+    let errors = report["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0]["level"], "warning");
+    assert!(errors[0]["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("Traefik v1 configuration: not checked"));
+    assert_eq!(report["findings"].as_array().unwrap().len(), 0, "{report}");
 }
 
 /// A private Docker daemon (as in `docs`' test infrastructure: no iptables, no bridge), its

@@ -90,7 +90,8 @@ pub fn classify_by_name(name: &str) -> Option<Kind> {
         Some(Kind::Headscale)
     } else if caddy::matches_name(name) {
         Some(Kind::Caddy)
-    } else if traefik::matches_name(name) {
+    } else if traefik::matches_name(name) && !sniffable_yaml(name) {
+        // `traefik.yml` may be a compose file: the content decides.
         Some(Kind::Traefik)
     } else if host::matches_name(name) {
         Some(Kind::Host)
@@ -99,6 +100,10 @@ pub fn classify_by_name(name: &str) -> Option<Kind> {
     } else {
         None
     }
+}
+
+fn sniffable_yaml(name: &str) -> bool {
+    name.ends_with(".yml") || name.ends_with(".yaml")
 }
 
 /// Whether a file's name makes it worth sniffing its content.
@@ -115,13 +120,21 @@ pub fn classify_by_content(path: &Path) -> Option<Kind> {
     let file = fs::File::open(path).ok()?;
     file.take(SNIFF_BYTES as u64).read_to_end(&mut head).ok()?;
     let text = String::from_utf8_lossy(&head);
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
     match path.extension().and_then(|e| e.to_str()) {
         Some("json") if docker::sniff(&text) => Some(Kind::Docker),
         Some("json") if caddy::sniff(&text) => Some(Kind::Caddy),
         Some("json") => headscale::sniff(&text).then_some(Kind::Headscale),
-        Some("toml") => traefik::sniff_toml(&text).then_some(Kind::Traefik),
+        Some("toml") => (traefik::sniff_toml(&text) || traefik::sniff_named(name, &text))
+            .then_some(Kind::Traefik),
+        // A top-level `services:` mapping makes a compose file, whatever its name.
         _ if compose::sniff(&text) => Some(Kind::Compose),
-        _ => traefik::sniff_yaml(&text).then_some(Kind::Traefik),
+        _ if traefik::matches_name(name) => Some(Kind::Traefik),
+        _ => (traefik::sniff_yaml(&text) || traefik::sniff_named(name, &text))
+            .then_some(Kind::Traefik),
     }
 }
 
@@ -163,11 +176,7 @@ pub fn content_files(unit: &Unit) -> usize {
         Kind::Traefik => unit
             .files
             .iter()
-            .filter(|f| {
-                !f.file_name()
-                    .and_then(|n| n.to_str())
-                    .is_some_and(compose::matches_name)
-            })
+            .filter(|f| !traefik::is_compose_part(f))
             .count(),
         _ => unit.files.len(),
     }
@@ -266,7 +275,10 @@ pub(crate) fn load_written(kind: Kind, files: &[(&str, &str)]) -> (tempfile::Tem
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();
         std::fs::write(&p, text).unwrap();
         let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-        if classify_by_name(name) == Some(kind) {
+        let by_content = || sniffable(name) && classify_by_content(&p) == Some(kind);
+        if classify_by_name(name) == Some(kind)
+            || (classify_by_name(name).is_none() && by_content())
+        {
             paths.push(p);
         }
     }

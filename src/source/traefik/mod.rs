@@ -1,25 +1,31 @@
 //! Traefik: static configuration (`traefik.yml`/`.yaml`/`.toml`, the `command` and `TRAEFIK_*`
 //! environment of a compose service running Traefik), dynamic configuration from the file
-//! provider (YAML and TOML) and from Docker labels on compose services, merged into one document
-//! per Traefik setup with Traefik's semantics (provider-qualified names, implicit label services,
-//! middleware chains, entrypoint defaults). Compose files are read through the compose source,
-//! never parsed here. The input shape is documented in `docs/traefik-input.md`.
+//! provider (YAML and TOML; one file may hold both parts) and from Docker labels on compose
+//! services, merged into one document per static configuration ([`setup`]) with Traefik's
+//! semantics (provider-qualified names, implicit label services, middleware chains, entrypoint
+//! defaults). Traefik v1 configuration is reported, not read ([`v1`]). Compose files are read
+//! through the compose source, never parsed here. The input shape is documented in
+//! `docs/traefik-input.md`.
 
 mod model;
 mod project;
 pub use project::contribute;
+mod setup;
 mod tree;
+mod v1;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
 use crate::document::{Kind, Span};
 use crate::problem::{Level, Problem};
 use crate::source::{compose, normalize_path, read_source, yaml, Context, Loaded, Unit};
-use crate::text::TextRange;
+use crate::text::{SourceFile, TextRange};
+use tree::Node;
 
 pub use model::Container;
 
@@ -78,7 +84,12 @@ pub fn sniff_toml(head: &str) -> bool {
         if !line.trim_start().starts_with('[') {
             return false;
         }
+        // Traefik v1's file provider (`[frontends.x]`, `[backends.x.servers.y]`): recognised
+        // to be reported as not checked.
+        let v1 =
+            l.starts_with("frontends.") || (l.starts_with("backends.") && l.contains(".servers"));
         l.starts_with("entrypoints")
+            || v1
             || DYNAMIC_ROOTS.iter().any(|r| {
                 l.strip_prefix(r)
                     .and_then(|rest| rest.strip_prefix('.'))
@@ -121,19 +132,82 @@ fn head(path: &Path) -> Option<String> {
     Some(String::from_utf8_lossy(&buf).into_owned())
 }
 
-/// Group Traefik files and the compose units that mention Traefik into Traefik units. A
-/// directory holding a static configuration (a `traefik.*` file or a compose file running a
-/// Traefik image) anchors a unit; every other file joins the unit of the nearest such directory
-/// at or above its own, or else the unit of its own directory.
+/// Top-level keys (lowercased) of Traefik's static configuration.
+const STATIC_ROOTS: &[&str] = &[
+    "entrypoints",
+    "api",
+    "providers",
+    "log",
+    "accesslog",
+    "certificatesresolvers",
+    "global",
+    "serverstransport",
+    "tcpserverstransport",
+    "metrics",
+    "ping",
+    "tracing",
+    "experimental",
+    "hostresolver",
+    "core",
+    "spiffe",
+    "ocsp",
+];
+
+/// Whether a Traefik file's text shows static configuration (or Traefik v1's): a top-level
+/// static key, as YAML `api:` or as TOML `[api]`, `[entryPoints.web]`, `logLevel = "INFO"`.
+fn sniff_static(text: &str, toml: bool) -> bool {
+    let is_root = |k: &str| {
+        let k = k.trim().trim_matches(['"', '\'']).to_ascii_lowercase();
+        STATIC_ROOTS.contains(&k.as_str()) || v1::V1_ROOTS.contains(&k.as_str())
+    };
+    let mut in_table = false;
+    for line in text.lines() {
+        if line.starts_with([' ', '\t', '-', '#']) {
+            continue;
+        }
+        if toml {
+            if let Some(header) = line.strip_prefix('[') {
+                in_table = true;
+                let header = header.trim_start_matches('[').trim_start();
+                if is_root(header.split(['.', ']']).next().unwrap_or_default()) {
+                    return true;
+                }
+            } else if !in_table {
+                if let Some((k, _)) = line.split_once('=') {
+                    if is_root(k.split('.').next().unwrap_or_default()) {
+                        return true;
+                    }
+                }
+            }
+        } else if let Some((k, _)) = line.split_once(':') {
+            if is_root(k) {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+/// Whether a file whose name starts with `traefik` (`traefik-dev.yml`, `traefik.prod.toml`)
+/// holds Traefik static configuration (a top-level `api`, `providers`, `log`, …): such a file
+/// is recognised without the `entryPoints` other files need.
+pub fn sniff_named(name: &str, head: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    lower.starts_with("traefik") && sniff_static(head, lower.ends_with(".toml"))
+}
+
+/// Group Traefik files and the compose units that mention Traefik into units, each loaded
+/// into one document per setup ([`setup`]). A directory holding a static configuration (a
+/// Traefik file with static options, or a compose file running a Traefik image) anchors a
+/// unit; every other file joins the unit of the nearest such directory at or above its own, or
+/// else the unit of its own directory.
 pub fn units(traefik_files: Vec<PathBuf>, compose_units: &[Unit]) -> Vec<Unit> {
     // (directory, files, anchors a unit)
     let mut entries: Vec<(PathBuf, Vec<PathBuf>, bool)> = traefik_files
-        .into_iter()
+        .into_par_iter()
         .map(|f| {
-            let root = f
-                .file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(matches_name);
+            let toml = f.extension().is_some_and(|e| e == "toml");
+            let root = head(&f).is_some_and(|t| sniff_static(&t, toml));
             (dir_of(&f), vec![f], root)
         })
         .collect();
@@ -188,65 +262,64 @@ fn dir_of(file: &Path) -> PathBuf {
     normalize_path(file.parent().unwrap_or(Path::new("")))
 }
 
-/// What a file of a Traefik unit is.
-enum Part {
-    Compose,
-    Traefik,
-}
-
-fn part_of(path: &Path) -> Part {
+/// Whether a file of a Traefik unit is a compose file (read through the compose source): a
+/// compose name, or YAML with a top-level `services` mapping whatever its name (a compose file
+/// named `traefik.yml`).
+pub fn is_compose_part(path: &Path) -> bool {
     let name = path
         .file_name()
         .and_then(|n| n.to_str())
         .unwrap_or_default();
-    if matches_name(name) || name.ends_with(".toml") {
-        return Part::Traefik;
+    if name.ends_with(".toml") {
+        return false;
     }
-    if compose::matches_name(name) {
-        return Part::Compose;
-    }
-    match head(path) {
-        Some(text) if compose::sniff(&text) => Part::Compose,
-        _ => Part::Traefik,
-    }
+    compose::matches_name(name) || head(path).is_some_and(|t| compose::sniff(&t))
 }
 
-/// Load one unit: compose files through the compose source, Traefik files parsed here, merged
-/// into one document.
+/// One Traefik file, split as Traefik reads it: its static part (every top-level key but
+/// `http`, `tcp`, `udp`, `tls`) as a static configuration, its dynamic part as the file
+/// provider reads it. A file may hold both (Traefik's own examples name the static file in
+/// `providers.file.filename`).
+pub(crate) struct Parsed {
+    pub path: PathBuf,
+    pub file: Arc<SourceFile>,
+    pub static_: Option<Node>,
+    pub dynamic: Option<Node>,
+}
+
+/// Load one unit: compose files through the compose source, Traefik files parsed here, and
+/// one document per setup.
 pub fn load(unit: &Unit, ctx: &Context) -> Loaded {
     let mut loaded = Loaded::default();
     let mut compose_files = Vec::new();
-    let mut b = model::Builder::default();
+    let mut parsed = Vec::new();
     for path in &unit.files {
-        match part_of(path) {
-            Part::Compose => compose_files.push(path.clone()),
-            Part::Traefik => read_traefik_file(path, ctx, &mut b, &mut loaded.problems),
+        if is_compose_part(path) {
+            compose_files.push(path.clone());
+        } else if let Some(p) = read_traefik_file(path, ctx, &mut loaded.problems) {
+            parsed.push(p);
         }
     }
     // The compose source reports the compose files' own problems in its units.
+    let mut compose_docs = Vec::new();
     for cu in compose::units(compose_files) {
-        let l = compose::load(&cu, ctx);
-        for doc in &l.documents {
-            b.add_compose(doc);
+        for doc in compose::load(&cu, ctx).documents {
+            if doc.kind == Kind::Compose {
+                loaded.problems.extend(v1::in_compose(&doc));
+                compose_docs.push(doc);
+            }
         }
     }
-    if let Some(doc) = b.finish() {
-        loaded.documents.push(doc);
-    }
+    loaded.documents = setup::documents(&parsed, &compose_docs);
     loaded
 }
 
-fn read_traefik_file(
-    path: &Path,
-    ctx: &Context,
-    b: &mut model::Builder,
-    problems: &mut Vec<Problem>,
-) {
+fn read_traefik_file(path: &Path, ctx: &Context, problems: &mut Vec<Problem>) -> Option<Parsed> {
     let file = match read_source(path, ctx) {
         Ok(f) => f,
         Err(p) => {
             problems.push(p);
-            return;
+            return None;
         }
     };
     let is_toml = path.extension().is_some_and(|e| e == "toml");
@@ -259,7 +332,7 @@ fn read_traefik_file(
                     Span::new(file.clone(), range),
                     msg,
                 ));
-                return;
+                return None;
             }
         }
     } else {
@@ -271,19 +344,41 @@ fn read_traefik_file(
                     Span::new(file.clone(), e.range),
                     e.message,
                 ));
-                return;
+                return None;
             }
         }
     };
-    match &root.value {
-        tree::V::Map(_) => b.add_file(file, root),
-        tree::V::Null => {}
-        _ => problems.push(Problem::at(
-            Level::Error,
-            root.span.clone(),
-            "a Traefik configuration file must be a mapping at the top level",
-        )),
+    let entries = match root.value {
+        tree::V::Map(entries) => entries,
+        tree::V::Null => return None,
+        _ => {
+            problems.push(Problem::at(
+                Level::Error,
+                root.span.clone(),
+                "a Traefik configuration file must be a mapping at the top level",
+            ));
+            return None;
+        }
+    };
+    let whole = Node::new(root.span.clone(), tree::V::Map(entries));
+    if let Some((span, what)) = v1::in_file(&whole) {
+        problems.push(v1::problem(span, &what));
+        return None;
     }
+    let (dynamic, static_): (Vec<_>, Vec<_>) = whole
+        .entries()
+        .iter()
+        .cloned()
+        .partition(|(k, _)| DYNAMIC_ROOTS.contains(&k.as_str()));
+    let part = |e: Vec<(String, Node)>| {
+        (!e.is_empty()).then(|| Node::new(root.span.clone(), tree::V::Map(e)))
+    };
+    Some(Parsed {
+        path: normalize_path(path),
+        file,
+        static_: part(static_),
+        dynamic: part(dynamic),
+    })
 }
 
 #[cfg(test)]

@@ -94,26 +94,26 @@ impl Builder {
         self.dynamic.get_or_insert_with(|| Node::map(span.clone()))
     }
 
-    /// A Traefik configuration file: dynamic when it has a top-level `http`, `tcp`, `udp` or
-    /// `tls`, static otherwise.
-    pub fn add_file(&mut self, file: Arc<SourceFile>, root: Node) {
-        let dynamic = root
-            .entries()
-            .iter()
-            .any(|(k, _)| super::DYNAMIC_ROOTS.contains(&k.as_str()));
+    /// The static part of a Traefik configuration file (every top-level key but `http`, `tcp`,
+    /// `udp` and `tls`).
+    pub fn add_static(&mut self, file: Arc<SourceFile>, root: Node) {
         let file_span = Span::new(file.clone(), TextRange::empty(0));
-        self.note_file(&file, !dynamic);
-        if dynamic {
-            self.add_dynamic(root, "file");
-        } else {
-            self.static_sources.push((
-                "file".into(),
-                file.display.clone(),
-                None,
-                file_span.clone(),
-            ));
-            self.static_root(&file_span).merge(root);
-        }
+        self.note_file(&file, true);
+        self.static_sources
+            .push(("file".into(), file.display.clone(), None, file_span.clone()));
+        self.static_root(&file_span).merge(root);
+    }
+
+    /// The dynamic part of a Traefik configuration file (its `http`, `tcp`, `udp` and `tls`),
+    /// as the file provider reads it.
+    pub fn add_dynamic_file(&mut self, file: &Arc<SourceFile>, root: Node) {
+        self.note_file(file, false);
+        self.add_dynamic(root, "file");
+    }
+
+    /// The static configuration read so far (a setup's own, before its dynamic files join).
+    pub fn static_config(&self) -> Option<&Node> {
+        self.static_.as_ref()
     }
 
     /// Dynamic configuration of one provider: every router, service, middleware, servers
@@ -175,15 +175,15 @@ impl Builder {
 
     /// A compose document: its services' `traefik.*` labels (the Docker provider), and for a
     /// service running Traefik, its `command` flags and `TRAEFIK_*` environment (static).
-    pub fn add_compose(&mut self, doc: &Document) {
+    ///
+    /// `with_static` is false when the compose file joins a setup whose static configuration is
+    /// another file's: its labels are read, its Traefik services' flags are not. Services
+    /// configured for Traefik v1 ([`super::v1`]) are left out.
+    pub fn add_compose(&mut self, doc: &Document, with_static: bool) {
         let Some(services) = doc.doc.get("services").and_then(J::as_object) else {
             return;
         };
-        let runs = services.values().any(|s| {
-            s.get("image")
-                .and_then(J::as_str)
-                .is_some_and(super::is_traefik_image)
-        });
+        let runs = with_static && super::v1::runs_traefik_v2(doc);
         self.note_file(&doc.file, runs);
         let project = project_name(doc);
         for (name, svc) in services {
@@ -193,7 +193,8 @@ impl Builder {
                 v
             };
             let image = svc.get("image").and_then(J::as_str).map(str::to_string);
-            if image.as_deref().is_some_and(super::is_traefik_image) {
+            let v1 = super::v1::service_is_v1(svc);
+            if runs && !v1 && image.as_deref().is_some_and(super::is_traefik_image) {
                 self.add_command(doc, name, svc.get("entrypoint"), &p(&["entrypoint"]));
                 self.add_command(doc, name, svc.get("command"), &p(&["command"]));
                 if let Some(env) = svc.get("environment").and_then(J::as_object) {
@@ -213,7 +214,7 @@ impl Builder {
                 }
             }
             let mut labels = Vec::new();
-            if let Some(map) = svc.get("labels").and_then(J::as_object) {
+            if let Some(map) = svc.get("labels").and_then(J::as_object).filter(|_| !v1) {
                 for (k, v) in map {
                     let Some(rest) = k
                         .get(..8)

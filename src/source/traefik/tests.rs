@@ -13,12 +13,12 @@ fn load_files(files: &[(&str, &str)]) -> (tempfile::TempDir, Loaded) {
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();
         std::fs::write(&p, text).unwrap();
         let name = p.file_name().unwrap().to_str().unwrap().to_string();
-        if compose::matches_name(&name) {
-            compose_files.push(p);
-        } else if matches_name(&name)
-            || crate::source::classify_by_content(&p) == Some(Kind::Traefik)
-        {
-            traefik.push(p);
+        let kind = crate::source::classify_by_name(&name)
+            .or_else(|| crate::source::classify_by_content(&p));
+        match kind {
+            Some(Kind::Compose) => compose_files.push(p),
+            Some(Kind::Traefik) => traefik.push(p),
+            _ => {}
         }
     }
     let ctx = Context {
@@ -256,4 +256,155 @@ fn rule_hosts_and_urls() {
         model::split_words("--a=1 '--b=x y' \"--c\""),
         vec!["--a=1", "--b=x y", "--c"]
     );
+}
+
+#[test]
+fn static_sniffing_and_v1_dynamic_files() {
+    assert!(sniff_static("api:\n  insecure: true\n", false));
+    assert!(sniff_static("# x\nentryPoints:\n  web: {}\n", false));
+    assert!(!sniff_static("http:\n  routers: {}\n", false));
+    assert!(sniff_static("[entryPoints.web]\naddress = \":80\"\n", true));
+    assert!(sniff_static("defaultEntryPoints = [\"http\"]\n", true));
+    assert!(sniff_static("[[http.routers.a]]\n[api]\n", true));
+    assert!(!sniff_static("[http.routers.a]\napi = 1\n", true));
+    assert!(sniff_toml("[frontends.pve]\nbackend = \"pve\"\n"));
+    assert!(sniff_toml("[backends.pve.servers.one]\n"));
+    assert!(!sniff_toml("[backends]\nlist = []\n"));
+    assert!(sniff_named("traefik-dev.yml", "api:\n  insecure: true\n"));
+    assert!(sniff_named("traefik.prod.toml", "[api]\ninsecure = true\n"));
+    assert!(!sniff_named("values.yml", "api:\n  insecure: true\n"));
+    assert!(!sniff_named("traefik-notes.yml", "title: x\n"));
+}
+
+#[test]
+fn one_file_is_read_for_its_static_and_dynamic_parts() {
+    let (_d, d) = one(&[(
+        "traefik.yml",
+        "api:\n  insecure: true\nproviders:\n  file:\n    filename: /etc/traefik/traefik.yml\nhttp:\n  routers:\n    r:\n      rule: Host(`r.example.com`)\n      service: api@internal\n",
+    )]);
+    assert_eq!(get(&d, "static/api/insecure"), &json!(true));
+    assert!(d.doc["static"].get("http").is_none());
+    assert_eq!(
+        get(&d, "http/routers/r@file/service"),
+        &json!("api@internal")
+    );
+    assert_eq!(
+        at(&d, &["static", "api", "insecure"]),
+        ("traefik.yml".into(), 2, 3)
+    );
+}
+
+#[test]
+fn each_static_configuration_is_a_setup() {
+    let (_d, l) = load_files(&[
+        (
+            "traefik.yml",
+            "entryPoints:\n  web:\n    address: :80\nproviders:\n  file:\n    filename: /etc/traefik/prod.yml\n",
+        ),
+        (
+            "traefik-dev.yml",
+            "entryPoints:\n  dev:\n    address: :8080\n",
+        ),
+        ("prod.yml", "http:\n  routers:\n    prod:\n      rule: Host(`p`)\n"),
+        ("other.yml", "http:\n  routers:\n    other:\n      rule: Host(`o`)\n"),
+        (
+            "compose.yaml",
+            "services:\n  edge:\n    image: traefik:v3.1\n    command: [--api.insecure=true, --providers.file.directory=/conf]\n    volumes:\n      - ./conf:/conf:ro\n",
+        ),
+        ("conf/c.yml", "http:\n  routers:\n    c:\n      rule: Host(`c`)\n"),
+    ]);
+    assert!(l.problems.is_empty(), "{:?}", l.problems);
+    let routers = |path: &str| -> Vec<String> {
+        let d = l.documents.iter().find(|d| d.path == path).unwrap();
+        let mut r: Vec<String> = d.doc["http"]["routers"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .cloned()
+            .collect();
+        r.sort();
+        r
+    };
+    assert_eq!(l.documents.len(), 3);
+    // Named by the setup: only there. Named by none: every setup of its directory.
+    assert_eq!(routers("traefik.yml"), ["other@file", "prod@file"]);
+    assert_eq!(routers("traefik-dev.yml"), ["other@file"]);
+    // Through the Traefik service's bind mount.
+    assert_eq!(routers("compose.yaml"), ["c@file", "other@file"]);
+}
+
+#[test]
+fn labels_reach_the_setups_with_a_docker_provider() {
+    let (_d, l) = load_files(&[
+        (
+            "traefik.yml",
+            "entryPoints:\n  web:\n    address: :80\nproviders:\n  docker:\n    exposedByDefault: false\n  file:\n    directory: /etc/traefik/conf\n",
+        ),
+        ("traefik-files.yml", "entryPoints:\n  web:\n    address: :80\n"),
+        (
+            "compose.yaml",
+            "services:\n  app:\n    image: nginx:1\n    labels:\n      - traefik.enable=true\n      - traefik.http.routers.app.rule=Host(`a`)\n  proxy:\n    image: traefik:v3.1\n    volumes:\n      - ./config:/etc/traefik/conf:ro\n",
+        ),
+        ("config/x.yml", "http:\n  routers:\n    x:\n      rule: Host(`x`)\n"),
+    ]);
+    assert!(l.problems.is_empty(), "{:?}", l.problems);
+    let routers = |path: &str| -> Vec<String> {
+        let d = l.documents.iter().find(|d| d.path == path).unwrap();
+        let mut r: Vec<String> = d.doc["http"]["routers"]
+            .as_object()
+            .map(|r| r.keys().cloned().collect())
+            .unwrap_or_default();
+        r.sort();
+        r
+    };
+    // The compose Traefik service has no flags: it reads the static file beside it, whose
+    // container paths its bind mounts resolve.
+    let paths: Vec<&str> = l.documents.iter().map(|d| d.path.as_str()).collect();
+    assert_eq!(paths, ["traefik-files.yml", "traefik.yml"]);
+    assert_eq!(routers("traefik.yml"), ["app@docker", "x@file"]);
+    assert_eq!(routers("traefik-files.yml"), Vec::<String>::new());
+}
+
+#[test]
+fn a_compose_file_named_traefik_yml_is_a_compose_file() {
+    let (_d, d) = one(&[(
+        "traefik.yml",
+        "services:\n  proxy:\n    image: traefik:v3.1\n    command: [--api.insecure=true]\n",
+    )]);
+    assert_eq!(d.path, "traefik.yml");
+    assert_eq!(get(&d, "static/api/insecure"), &json!(true));
+    assert_eq!(get(&d, "static_sources/0/from"), &json!("command"));
+}
+
+#[test]
+fn traefik_v1_is_reported_not_read() {
+    let (_d, l) = load_files(&[
+        (
+            "traefik.toml",
+            "defaultEntryPoints = [\"http\"]\n[entryPoints.http]\naddress = \":80\"\n  [entryPoints.http.redirect]\n  entryPoint = \"https\"\n",
+        ),
+        (
+            "app/compose.yaml",
+            "services:\n  app:\n    image: portainer/portainer-ce:2\n    labels:\n      - traefik.enable=true\n      - traefik.frontend.rule=Host:p.example.com\n",
+        ),
+    ]);
+    assert_eq!(l.problems.len(), 2, "{:?}", l.problems);
+    for p in &l.problems {
+        assert_eq!(p.level, Level::Warning);
+        assert!(p
+            .message
+            .starts_with("Traefik v1 configuration: not checked"));
+    }
+    let lines: Vec<u32> = l
+        .problems
+        .iter()
+        .map(|p| p.line_col().unwrap().line)
+        .collect();
+    assert!(lines.contains(&1) && lines.contains(&6), "{lines:?}");
+    // The v1 container is not routed as a v2 one.
+    for d in &l.documents {
+        assert!(d.doc["http"]["routers"]
+            .as_object()
+            .is_none_or(|r| r.is_empty()));
+    }
 }
