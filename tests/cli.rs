@@ -481,3 +481,6 @@ fn acl_policies_are_recognised_by_content_and_errors_are_located() {
     assert_eq!(errors[0]["line"], 3);
     assert_eq!(run.code, 3);
 }
+
+#[path = "cli/boundary.rs"]
+mod boundary;

@@ -99,8 +99,11 @@ impl PolicySet {
             ));
         }
         for f in files {
-            let text = std::fs::read_to_string(&f).map_err(|e| {
-                PolicyError::new(f.display().to_string(), format!("cannot read: {e}"))
+            let text = crate::fsio::read_text(&f, crate::fsio::MAX_POLICY_SIZE).map_err(|e| {
+                PolicyError::new(
+                    f.display().to_string(),
+                    format!("cannot read: {}", e.reason()),
+                )
             })?;
             self.add(f.display().to_string(), text, false)?;
         }
@@ -153,14 +156,27 @@ impl PolicySet {
     }
 }
 
+/// How deep `--policy` directories nest (a link loop would otherwise recurse forever).
+const MAX_POLICY_DEPTH: usize = 32;
+
 fn collect_rego(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), PolicyError> {
+    collect_rego_at(dir, out, 0)
+}
+
+fn collect_rego_at(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) -> Result<(), PolicyError> {
+    if depth > MAX_POLICY_DEPTH {
+        return Err(PolicyError::new(
+            dir.display().to_string(),
+            format!("policy directories nest more than {MAX_POLICY_DEPTH} deep (a link loop?)"),
+        ));
+    }
     let entries = std::fs::read_dir(dir)
         .map_err(|e| PolicyError::new(dir.display().to_string(), format!("cannot read: {e}")))?;
     let mut paths: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
     paths.sort();
     for p in paths {
         if p.is_dir() {
-            collect_rego(&p, out)?;
+            collect_rego_at(&p, out, depth + 1)?;
         } else if p.extension().is_some_and(|e| e == "rego") {
             out.push(p);
         }

@@ -146,11 +146,13 @@ impl Settings {
     }
 
     pub fn load(path: &Path) -> Result<Self, SettingsError> {
-        let text = std::fs::read_to_string(path).map_err(|e| SettingsError {
-            path: path.to_path_buf(),
-            text: None,
-            span: None,
-            message: format!("cannot read {}: {e}", path.display()),
+        let text = crate::fsio::read_text(path, crate::fsio::MAX_SETTINGS_SIZE).map_err(|e| {
+            SettingsError {
+                path: path.to_path_buf(),
+                text: None,
+                span: None,
+                message: format!("cannot read {}: {}", path.display(), e.reason()),
+            }
         })?;
         Self::parse(path, &text)
     }

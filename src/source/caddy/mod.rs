@@ -524,9 +524,7 @@ http://plain.example.com {
             "transport",
         ];
         let dir = tempfile::tempdir().unwrap();
-        let ctx = Context {
-            cwd: dir.path().to_path_buf(),
-        };
+        let ctx = Context::new(dir.path().to_path_buf());
         let env: env::Env = [("X".to_string(), "v w".to_string())].into();
         for _ in 0..3000 {
             let len = next() % 60;

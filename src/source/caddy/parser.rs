@@ -10,6 +10,7 @@ use std::sync::Arc;
 use serde_json::{json, Value};
 
 use crate::document::{Origin, Span};
+use crate::fsio::ReadError;
 use crate::problem::{Level, Problem};
 use crate::source::{read_source, Context};
 use crate::text::{SourceFile, TextRange};
@@ -530,6 +531,10 @@ impl Parser<'_> {
                 .parent()
                 .map(Path::to_path_buf)
                 .unwrap_or_default();
+            if let Some(warning) = import_outside(self.ctx, &base, &name, &pattern.span) {
+                self.problems.push(warning);
+                return Vec::new();
+            }
             let paths = match glob(&base, &name) {
                 Ok(p) => p,
                 Err(GlobError::NotFound) => {
@@ -552,6 +557,18 @@ impl Parser<'_> {
                     Level::Warning,
                     pattern.span.clone(),
                     format!("no files match the import glob {name}"),
+                ));
+            }
+            // A file the glob found may be a link out of the scan roots.
+            let (paths, outside): (Vec<PathBuf>, Vec<PathBuf>) = paths.into_iter().partition(|p| {
+                import_outside(self.ctx, &base, &p.to_string_lossy(), &pattern.span).is_none()
+            });
+            for p in outside {
+                self.problems.extend(import_outside(
+                    self.ctx,
+                    &base,
+                    &p.to_string_lossy(),
+                    &pattern.span,
                 ));
             }
             let mut body = Vec::new();
@@ -622,6 +639,24 @@ impl Parser<'_> {
         };
         self.files.insert(path.to_path_buf(), tokens.clone());
         tokens
+    }
+}
+
+/// The warning for an import whose fixed part (the file, or the directory a glob lists)
+/// resolves outside the scan roots: nothing there is listed or read.
+fn import_outside(ctx: &Context, base: &Path, pattern: &str, at: &Span) -> Option<Problem> {
+    let full = base.join(pattern);
+    let fixed: PathBuf = full
+        .components()
+        .take_while(|c| !c.as_os_str().to_string_lossy().contains(['*', '?', '[']))
+        .collect();
+    match ctx.resolve_include(&fixed) {
+        Err(ReadError::Outside(_)) => Some(Problem::at(
+            Level::Warning,
+            at.clone(),
+            format!("import {pattern}: outside the scanned tree: not read"),
+        )),
+        _ => None,
     }
 }
 
@@ -847,9 +882,10 @@ fn wildcard_match(pattern: &str, name: &str) -> bool {
 /// The files a Caddyfile imports, found by a quick look at its `import` lines (for grouping
 /// files into units: a false match only merges a file into the document that imports it).
 pub fn imported_files(path: &Path) -> Vec<PathBuf> {
-    let Ok(text) = std::fs::read_to_string(path) else {
+    let Some(text) = crate::fsio::read_head(path, crate::source::MAX_FILE_SIZE) else {
         return Vec::new();
     };
+    let text = String::from_utf8_lossy(&text);
     let Ok(tokens) = lexer::lex(&text) else {
         return Vec::new();
     };
@@ -887,9 +923,7 @@ mod tests {
             std::fs::create_dir_all(p.parent().unwrap()).unwrap();
             std::fs::write(&p, text).unwrap();
         }
-        let ctx = Context {
-            cwd: dir.path().to_path_buf(),
-        };
+        let ctx = Context::new(dir.path().to_path_buf());
         let main = dir.path().join(files[0].0);
         let file = read_source(&main, &ctx).unwrap();
         let parsed = parse(&file, env, &ctx);

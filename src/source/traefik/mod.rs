@@ -11,7 +11,6 @@ pub use project::contribute;
 mod tree;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -110,14 +109,9 @@ fn runs_traefik(text: &str) -> bool {
     })
 }
 
-/// Read a file's first bytes for sniffing.
+/// Read a file's first bytes for sniffing (a regular file only).
 fn head(path: &Path) -> Option<String> {
-    let mut buf = Vec::new();
-    std::fs::File::open(path)
-        .ok()?
-        .take(crate::source::MAX_FILE_SIZE)
-        .read_to_end(&mut buf)
-        .ok()?;
+    let buf = crate::fsio::read_head(path, crate::source::MAX_FILE_SIZE)?;
     Some(String::from_utf8_lossy(&buf).into_owned())
 }
 
