@@ -346,3 +346,112 @@ pub(crate) fn load_written(kind: Kind, files: &[(&str, &str)]) -> (tempfile::Tem
     }
     (dir, loaded)
 }
+
+#[cfg(test)]
+mod boundary_tests {
+    use super::*;
+
+    /// `root/` (the scan root, with `inside.txt`, a link to it, a link out and a linked
+    /// directory out) beside `outside/secret.txt`.
+    fn tree() -> (tempfile::TempDir, Context) {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("root");
+        let outside = dir.path().join("outside");
+        fs::create_dir_all(root.join("sub")).unwrap();
+        fs::create_dir_all(&outside).unwrap();
+        fs::write(root.join("inside.txt"), "in").unwrap();
+        fs::write(outside.join("secret.txt"), "secret").unwrap();
+        std::os::unix::fs::symlink(root.join("inside.txt"), root.join("sub/ok-link")).unwrap();
+        std::os::unix::fs::symlink(outside.join("secret.txt"), root.join("out-link")).unwrap();
+        std::os::unix::fs::symlink(&outside, root.join("out-dir")).unwrap();
+        let ctx = Context::with_roots(dir.path(), &[PathBuf::from("root")]);
+        (dir, ctx)
+    }
+
+    #[test]
+    fn inside_after_following_links() {
+        let (dir, ctx) = tree();
+        let root = dir.path().join("root");
+        assert!(ctx.resolve_include(&root.join("inside.txt")).is_ok());
+        assert!(ctx.resolve_include(&root.join("sub/ok-link")).is_ok());
+        assert!(ctx.resolve_include(&root.join("sub/../inside.txt")).is_ok());
+        assert_eq!(
+            ctx.open_inside(&root.join("sub/ok-link"), 10).unwrap(),
+            b"in"
+        );
+    }
+
+    #[test]
+    fn outside_by_dotdot_absolute_or_link_is_refused_unopened() {
+        let (dir, ctx) = tree();
+        let root = dir.path().join("root");
+        for p in [
+            root.join("../outside/secret.txt"),
+            root.join("sub/../../outside/secret.txt"),
+            dir.path().join("outside/secret.txt"),
+            root.join("out-link"),
+            root.join("out-dir/secret.txt"),
+            root.join("out-dir"),
+            PathBuf::from("/etc/passwd"),
+        ] {
+            assert!(
+                matches!(ctx.resolve_include(&p), Err(ReadError::Outside(_))),
+                "{}",
+                p.display()
+            );
+            assert!(matches!(
+                ctx.open_inside(&p, 100),
+                Err(ReadError::Outside(_))
+            ));
+        }
+        // A file's root is the directory it is named in, not the directory above.
+        let file_ctx = Context::with_roots(dir.path(), &[PathBuf::from("root/inside.txt")]);
+        assert!(file_ctx.resolve_include(&root.join("sub/ok-link")).is_ok());
+        assert!(matches!(
+            file_ctx.resolve_include(&dir.path().join("outside/secret.txt")),
+            Err(ReadError::Outside(_))
+        ));
+        // A link named explicitly is judged against the directory it is named in.
+        let link_ctx = Context::with_roots(dir.path(), &[PathBuf::from("root/out-link")]);
+        assert_eq!(link_ctx.roots(), &[fs::canonicalize(&root).unwrap()]);
+        assert!(read_source(&root.join("out-link"), &link_ctx).is_err());
+    }
+
+    #[test]
+    fn a_prefix_of_a_name_is_not_inside() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir_all(dir.path().join("app")).unwrap();
+        fs::write(dir.path().join("app-secrets"), "x").unwrap();
+        let ctx = Context::with_roots(dir.path(), &[PathBuf::from("app")]);
+        assert!(matches!(
+            ctx.resolve_include(&dir.path().join("app-secrets")),
+            Err(ReadError::Outside(_))
+        ));
+    }
+
+    #[test]
+    fn read_source_refuses_what_is_not_a_regular_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let ctx = Context::new("/");
+        let p = read_source(Path::new("/dev/zero"), &ctx).unwrap_err();
+        assert_eq!(
+            p.message,
+            "not a regular file (a character device): not read"
+        );
+        assert_eq!(p.level, Level::Error);
+        let fifo = dir.path().join("pipe.yaml");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if made.is_ok_and(|s| s.success()) {
+            let p = read_source(&fifo, &ctx).unwrap_err();
+            assert_eq!(p.message, "not a regular file (a FIFO): not read");
+            assert!(classify_by_content(&fifo).is_none());
+        }
+        let outside = read_source(Path::new("/etc/passwd"), &Context::new(dir.path())).unwrap_err();
+        assert_eq!(outside.level, Level::Warning);
+        assert!(
+            outside.message.contains("outside the scanned tree"),
+            "{}",
+            outside.message
+        );
+    }
+}

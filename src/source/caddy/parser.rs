@@ -912,6 +912,33 @@ pub fn imported_files(path: &Path) -> Vec<PathBuf> {
 mod tests {
     use super::*;
 
+    #[test]
+    fn imports_outside_the_scan_roots_are_refused_before_any_listing() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("root");
+        std::fs::create_dir_all(root.join("snippets")).unwrap();
+        std::fs::create_dir_all(dir.path().join("outside")).unwrap();
+        let ctx = Context::with_roots(dir.path(), &[PathBuf::from("root")]);
+        let at = Span::new(
+            SourceFile::new(root.join("Caddyfile"), "Caddyfile".into(), String::new()),
+            TextRange::empty(0),
+        );
+        let outside = |p: &str| import_outside(&ctx, &root, p, &at).is_some();
+        assert!(!outside("snippets/*.caddy"));
+        assert!(!outside("snippets/../snippets/*"));
+        assert!(
+            !outside("missing/*"),
+            "a missing directory is the glob's problem"
+        );
+        assert!(outside("../outside/*.caddy"));
+        assert!(outside("../*"));
+        assert!(outside("/etc/*"));
+        assert!(outside("/etc/shadow"));
+        assert!(outside("snippets/../../outside/*"));
+        std::os::unix::fs::symlink(dir.path().join("outside"), root.join("out")).unwrap();
+        assert!(outside("out/*.caddy"));
+    }
+
     fn parse_str(files: &[(&str, &str)]) -> (tempfile::TempDir, Parsed) {
         parse_env(files, &Env::new())
     }
