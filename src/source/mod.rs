@@ -199,12 +199,12 @@ pub fn classify_by_content(path: &Path) -> Option<Kind> {
 
 /// Group the discovered files of one kind into units. Recorded `docker inspect` dumps are
 /// compared with no compose file here: see [`docker::units`].
-pub fn units(kind: Kind, files: Vec<PathBuf>) -> Vec<Unit> {
+pub fn units(kind: Kind, files: Vec<PathBuf>, ctx: &Context) -> Vec<Unit> {
     match kind {
         Kind::Compose => compose::units(files),
         Kind::Terraform => terraform::units(files),
         Kind::Headscale => headscale::units(files),
-        Kind::Caddy => caddy::units(files),
+        Kind::Caddy => caddy::units(files, ctx),
         Kind::Traefik => traefik::units(files, &[]),
         Kind::Project => Vec::new(),
         Kind::Host => host::units(files),
@@ -339,7 +339,7 @@ pub(crate) fn load_written(kind: Kind, files: &[(&str, &str)]) -> (tempfile::Tem
     }
     let ctx = Context::new(dir.path());
     let mut loaded = Loaded::default();
-    for unit in units(kind, paths) {
+    for unit in units(kind, paths, &ctx) {
         let l = load(&unit, &ctx);
         loaded.documents.extend(l.documents);
         loaded.problems.extend(l.problems);

@@ -308,10 +308,25 @@ fn traefik_file_provider_paths_are_not_followed_out_of_the_tree() {
             outside.join("dynamic.yml").display()
         ),
     );
+    t.file(
+        "dynamic/local.yml",
+        "http:\n  routers:\n    local:\n      rule: Host(`local`)\n      service: s\n",
+    );
     let report = t.scan(&[]);
     assert!(
         !findings(&report).is_empty(),
         "the in-tree Traefik configuration is still read"
+    );
+    let warnings: Vec<_> = problems(&report)
+        .into_iter()
+        .filter(|p| {
+            p.3.contains("providers.file.") && p.3.contains("outside the scanned tree: not read")
+        })
+        .collect();
+    assert!(!warnings.is_empty(), "{:#?}", problems(&report));
+    assert!(
+        warnings.iter().all(|p| p.2.is_some()),
+        "located: {warnings:#?}"
     );
 }
 

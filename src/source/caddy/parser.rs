@@ -645,19 +645,23 @@ impl Parser<'_> {
 /// The warning for an import whose fixed part (the file, or the directory a glob lists)
 /// resolves outside the scan roots: nothing there is listed or read.
 fn import_outside(ctx: &Context, base: &Path, pattern: &str, at: &Span) -> Option<Problem> {
+    outside_roots(ctx, base, pattern).then(|| {
+        Problem::at(
+            Level::Warning,
+            at.clone(),
+            format!("import {pattern}: outside the scanned tree: not read"),
+        )
+    })
+}
+
+/// Whether the fixed part of an import pattern resolves outside the scan roots.
+fn outside_roots(ctx: &Context, base: &Path, pattern: &str) -> bool {
     let full = base.join(pattern);
     let fixed: PathBuf = full
         .components()
         .take_while(|c| !c.as_os_str().to_string_lossy().contains(['*', '?', '[']))
         .collect();
-    match ctx.resolve_include(&fixed) {
-        Err(ReadError::Outside(_)) => Some(Problem::at(
-            Level::Warning,
-            at.clone(),
-            format!("import {pattern}: outside the scanned tree: not read"),
-        )),
-        _ => None,
-    }
+    matches!(ctx.resolve_include(&fixed), Err(ReadError::Outside(_)))
 }
 
 fn same_file(a: &Path, b: &Path) -> bool {
@@ -881,8 +885,8 @@ fn wildcard_match(pattern: &str, name: &str) -> bool {
 
 /// The files a Caddyfile imports, found by a quick look at its `import` lines (for grouping
 /// files into units: a false match only merges a file into the document that imports it).
-pub fn imported_files(path: &Path) -> Vec<PathBuf> {
-    let Some(text) = crate::fsio::read_head(path, crate::source::MAX_FILE_SIZE) else {
+pub fn imported_files(path: &Path, ctx: &Context) -> Vec<PathBuf> {
+    let Ok(text) = ctx.open_inside(path, crate::source::MAX_FILE_SIZE) else {
         return Vec::new();
     };
     let text = String::from_utf8_lossy(&text);
@@ -898,7 +902,7 @@ pub fn imported_files(path: &Path) -> Vec<PathBuf> {
         let Some(pattern) = tokens.get(i + 1).filter(|p| !p.newline_before) else {
             continue;
         };
-        if pattern.text.contains("{$") {
+        if pattern.text.contains("{$") || outside_roots(ctx, &base, &pattern.text) {
             continue;
         }
         if let Ok(paths) = glob(&base, &pattern.text) {

@@ -225,9 +225,38 @@ pub fn load(unit: &Unit, ctx: &Context) -> Loaded {
         }
     }
     if let Some(doc) = b.finish() {
+        file_provider_outside(&doc, ctx, &mut loaded.problems);
         loaded.documents.push(doc);
     }
     loaded
+}
+
+/// `providers.file.filename`/`directory` are never followed (they are container paths), but
+/// one that names an existing place outside the scan roots on this machine (Traefik run
+/// outside a container) is worth a warning: the scan does not cover it.
+fn file_provider_outside(
+    doc: &crate::document::Document,
+    ctx: &Context,
+    problems: &mut Vec<Problem>,
+) {
+    for key in ["filename", "directory"] {
+        let path: Vec<String> = ["static", "providers", "file", key]
+            .iter()
+            .map(|s| (*s).to_string())
+            .collect();
+        let Some(named) = doc.value_at(&path).and_then(|v| v.as_str()) else {
+            continue;
+        };
+        let at = doc.locate(&path);
+        let base = at.file.path.parent().unwrap_or(Path::new(""));
+        if let Err(crate::fsio::ReadError::Outside(_)) = ctx.resolve_include(&base.join(named)) {
+            problems.push(Problem::at(
+                Level::Warning,
+                at,
+                format!("providers.file.{key} {named}: outside the scanned tree: not read"),
+            ));
+        }
+    }
 }
 
 fn read_traefik_file(
