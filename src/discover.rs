@@ -52,8 +52,10 @@ fn outside(path: &Path, ctx: &Context) -> Option<Problem> {
 const IGNORE_FILES: &[&str] = &[".gitignore", ".ignore"];
 
 /// An ignore file of `dir` that must not be read: not a regular file (a FIFO would block the
-/// walk, `/dev/zero` would never end), too large, or (with `ctx`) a link leading outside the
-/// scan roots. The walker has no hook to skip one file, so the directory is not walked.
+/// walk, `/dev/zero` would never end), too large, or a link leading outside the scan roots
+/// (with `ctx`; without, for the directories above the roots, any link). The walker has no hook
+/// to skip one file, so the directory is not walked (or, above the roots, no ignore file is
+/// read at all).
 fn bad_ignore_file(dir: &Path, ctx: Option<&Context>) -> Option<(PathBuf, String)> {
     for name in IGNORE_FILES {
         let p = dir.join(name);
@@ -61,10 +63,15 @@ fn bad_ignore_file(dir: &Path, ctx: Option<&Context>) -> Option<(PathBuf, String
             continue;
         };
         if link.file_type().is_symlink() {
-            if let Some(ctx) = ctx {
-                if let Err(e @ ReadError::Outside(_)) = ctx.resolve_include(&p) {
-                    return Some((p, e.to_string()));
+            match ctx {
+                Some(ctx) => {
+                    if let Err(e @ ReadError::Outside(_)) = ctx.resolve_include(&p) {
+                        return Some((p, e.to_string()));
+                    }
                 }
+                // Above the roots, only a file that is really there is honoured: a link could
+                // lead anywhere.
+                None => return Some((p, "a symbolic link above the scanned paths".to_string())),
             }
         }
         match std::fs::metadata(&p) {
@@ -103,7 +110,7 @@ pub fn discover(roots: &[PathBuf], exclude: &GlobSet, ctx: &Context) -> Discover
         }
     };
     let mut dirs = Vec::new();
-    let mut parents = true;
+    let mut honour_ignores = true;
     for root in roots {
         if let Some(p) = outside(root, ctx) {
             push_problem(p);
@@ -115,7 +122,8 @@ pub fn discover(roots: &[PathBuf], exclude: &GlobSet, ctx: &Context) -> Discover
                     push_problem(not_walked(&file, &why, ctx));
                     continue;
                 }
-                // `.gitignore` files above a root are honoured too, when they are safe to read.
+                // The walker reads the ignore files of every directory above a root (whatever
+                // its `parents` option says): when one is not safe to read, none is read.
                 if let Ok(canonical) = std::fs::canonicalize(root) {
                     for above in canonical.ancestors().skip(1) {
                         if let Some((file, why)) = bad_ignore_file(above, None) {
@@ -123,10 +131,10 @@ pub fn discover(roots: &[PathBuf], exclude: &GlobSet, ctx: &Context) -> Discover
                                 level: Level::Warning,
                                 ..Problem::error(
                                     ctx.display(&file),
-                                    format!("{why}; ignore files above the scanned paths are not honoured"),
+                                    format!("{why}; no .gitignore or .ignore file is honoured in this scan"),
                                 )
                             });
-                            parents = false;
+                            honour_ignores = false;
                         }
                     }
                 }
@@ -157,9 +165,10 @@ pub fn discover(roots: &[PathBuf], exclude: &GlobSet, ctx: &Context) -> Discover
         builder
             .follow_links(true)
             .require_git(false)
-            .git_ignore(true)
+            .git_ignore(honour_ignores)
+            .ignore(honour_ignores)
+            .parents(honour_ignores)
             .git_exclude(false)
-            .parents(parents)
             // Checked before the walker enters a directory and reads its ignore files.
             .filter_entry(move |entry| {
                 if !entry.file_type().is_some_and(|t| t.is_dir()) || entry.depth() == 0 {

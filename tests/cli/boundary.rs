@@ -588,4 +588,35 @@ fn a_fifo_ignore_file_does_not_hang_the_walk() {
     );
     assert_problem(&report, "leak/.gitignore", None, "outside the scanned tree");
     assert_finding(&report, "compose.privileged", "good/compose.yaml");
+
+    // Above the scanned directory: a FIFO, or a link (which could lead anywhere), is not read,
+    // and then no ignore file is.
+    let above = Tree::new();
+    above.file("compose.yaml", PRIVILEGED);
+    mkfifo(&above.dir.path().join(".gitignore"));
+    let report = above.scan(&[]);
+    assert!(
+        problems(&report)
+            .iter()
+            .any(|p| p.3.contains("not a regular file (a FIFO)")
+                && p.3
+                    .contains("no .gitignore or .ignore file is honoured in this scan")),
+        "{:#?}",
+        problems(&report)
+    );
+    assert_finding(&report, "compose.privileged", "compose.yaml");
+    std::fs::remove_file(above.dir.path().join(".gitignore")).unwrap();
+    std::os::unix::fs::symlink(
+        above.outside().join("canary.env"),
+        above.dir.path().join(".gitignore"),
+    )
+    .unwrap();
+    let report = above.scan(&[]);
+    assert!(
+        problems(&report)
+            .iter()
+            .any(|p| p.3.contains("a symbolic link above the scanned paths")),
+        "{:#?}",
+        problems(&report)
+    );
 }
