@@ -573,6 +573,26 @@ fn user_inputs_that_are_fifos_or_devices_are_refused() {
 }
 
 #[test]
+fn a_vigie_toml_linked_out_of_the_working_directory_is_not_read() {
+    let t = Tree::new();
+    t.file("compose.yaml", PRIVILEGED);
+    t.outside_file("vigie.toml", &format!("[{CANARY}\n"));
+    t.link("vigie.toml", &t.outside().join("vigie.toml"));
+    let run = bounded(&t.root(), &["scan"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert_no_canary(&run, "scan");
+    assert!(
+        run.stderr.contains("leads outside the working directory"),
+        "{}",
+        run.stderr
+    );
+    // Named explicitly, it is the user's choice.
+    let run = bounded(&t.root(), &["scan", "--config", "vigie.toml"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("vigie.toml"), "{}", run.stderr);
+}
+
+#[test]
 fn a_fifo_ignore_file_does_not_hang_the_walk() {
     let t = Tree::new();
     t.file("good/compose.yaml", PRIVILEGED);
