@@ -2,7 +2,7 @@
 //!
 //! Dependency direction (nothing points back up):
 //! `cli` → `output`, `scan` → `discover`, `suppress`, `policy`, `source` → `document` → `text`;
-//! `finding`, `problem` and `settings` are shared leaves. Only `source` knows file formats and
+//! `finding`, `problem`, `settings` and `write` (every file vigie writes) are shared leaves. Only `source` knows file formats and
 //! only `cli` chooses an output.
 #![forbid(unsafe_code)]
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
@@ -22,5 +22,6 @@ pub mod settings;
 pub mod source;
 pub mod suppress;
 pub mod text;
+pub mod write;
 
 pub use cli::{run, ExitStatus};

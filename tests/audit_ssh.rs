@@ -75,6 +75,7 @@ impl Fleet {
     fn host(&self, name: &str, extra: &[&str]) -> NetnsHost {
         let config = HostConfig {
             sshd_extra: extra.iter().map(|s| (*s).to_string()).collect(),
+            ..HostConfig::default()
         };
         NetnsHost::start(name, &self.key, &config).unwrap_or_else(|e| panic!("host {name}: {e}"))
     }
@@ -473,6 +474,7 @@ fn transport_runs_one_command_and_returns_its_output() {
         command_timeout: Duration::from_secs(10),
         accept_unknown: false,
         home: None,
+        max_output: 16 << 20,
     };
     let conn = ssh::connect(&spec, None, &known, &opts).unwrap();
     // More output than one channel window, and stderr beside it.
@@ -481,6 +483,7 @@ fn transport_runs_one_command_and_returns_its_output() {
         "sh -c 'hostname; /usr/sbin/sshd -T | grep -i ^passwordauthentication; head -c 3000000 /dev/zero | tr \"\\0\" x; echo; echo oops >&2; exit 7'",
         "",
         opts.command_timeout,
+        opts.max_output,
     )
     .unwrap();
     let mut lines = out.stdout.lines();
@@ -489,5 +492,313 @@ fn transport_runs_one_command_and_returns_its_output() {
     assert_eq!(lines.next().map(str::len), Some(3_000_000));
     assert_eq!(out.stderr.trim(), "oops");
     assert_eq!(out.status, Some(7));
+    // Past the limit, on either stream: an error naming it, the rest never read.
+    for flood in [
+        "head -c 3000000 /dev/zero",
+        "head -c 3000000 /dev/zero >&2; echo small",
+    ] {
+        let err = ssh::run(
+            &conn.session,
+            &format!("sh -c '{flood}'"),
+            "",
+            opts.command_timeout,
+            1 << 20,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains("more than 1 MiB") && err.contains("max_output"),
+            "{flood}: {err}"
+        );
+    }
+    // The session is still usable after a command was cut off.
+    let out = ssh::run(&conn.session, "echo again", "", opts.command_timeout, 1024).unwrap();
+    assert_eq!(out.stdout, "again\n");
     ssh::close(&conn.session);
+}
+
+/// A host whose commands print more than `[audit] max_output` (on standard output, or on
+/// standard error) fails, by name and with the limit in the message; the host beside it is
+/// audited as usual.
+#[test]
+fn output_over_the_limit_fails_the_host() {
+    if !sshd::available("output_over_the_limit_fails_the_host") {
+        return;
+    }
+    let fleet = Fleet::new();
+    let good = fleet.host("good", &[]);
+    let loud = fleet.host("loud", &["ForceCommand head -c 400000 /dev/zero"]);
+    let noisy = fleet.host(
+        "noisy",
+        &["ForceCommand sh -c 'head -c 400000 /dev/zero >&2; echo done'"],
+    );
+    fleet.inventory(&[&good, &loud, &noisy]);
+    fleet.write(
+        "known_hosts",
+        &format!(
+            "{}{}{}",
+            good.known_hosts_line(),
+            loud.known_hosts_line(),
+            noisy.known_hosts_line()
+        ),
+    );
+    fleet.write(
+        "vigie.toml",
+        "[audit]\nknown_hosts = \"known_hosts\"\nmax_output = \"128KiB\"\n",
+    );
+    let run = audit(
+        fleet.dir.path(),
+        &[
+            "--inventory",
+            "inventory.toml",
+            "--format",
+            "json",
+            "--fail-on",
+            "none",
+        ],
+    );
+    assert_eq!(run.code, 3, "{}\n{}", run.stdout, run.stderr);
+    let report = run.json();
+    assert_eq!(
+        hosts_by_status(&report),
+        vec![
+            ("good".into(), "reached".into()),
+            ("loud".into(), "failed".into()),
+            ("noisy".into(), "failed".into())
+        ],
+        "{}",
+        run.stderr
+    );
+    let errors = error_messages(&report);
+    for name in ["loud", "noisy"] {
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.starts_with(&format!("ssh://{name}: host {name}"))
+                    && e.contains("more than 128 KiB")
+                    && e.contains("[audit] max_output")),
+            "{errors:?}"
+        );
+    }
+    // No findings from a host given up on; the good one has its own.
+    for f in report["findings"].as_array().unwrap() {
+        assert!(
+            f["file"].as_str().unwrap().starts_with("ssh://good/"),
+            "{f}"
+        );
+    }
+    // A bad limit is a located configuration error.
+    fleet.write("bad.toml", "[audit]\nmax_output = \"16 megs\"\n");
+    let run = audit(
+        fleet.dir.path(),
+        &["--inventory", "inventory.toml", "--config", "bad.toml"],
+    );
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("audit.max_output") && run.stderr.contains("bad.toml:2"),
+        "{}",
+        run.stderr
+    );
+}
+
+fn have(tool: &str) -> bool {
+    Command::new("sh")
+        .arg("-c")
+        .arg(format!("command -v {tool}"))
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// Every file under `dir`, relative to it, sorted.
+fn tree(dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            out.push(p.strip_prefix(dir).unwrap().display().to_string());
+            if p.is_dir() && !p.is_symlink() {
+                stack.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Backup tools read on a host leave nothing behind there: no `~/.cache/borg`,
+/// `~/.config/borg` (security, cache) or restic cache in the audit user's home, no temporary
+/// directory; and their snapshots are read (a repokey, a keyfile repository, restic).
+#[test]
+fn backup_tools_leave_nothing_on_the_host() {
+    if !sshd::available("backup_tools_leave_nothing_on_the_host") {
+        return;
+    }
+    if !have("borg") || !have("restic") {
+        assert!(
+            std::env::var_os("VIGIE_REQUIRE_TOOLS").is_none(),
+            "VIGIE_REQUIRE_TOOLS is set but borg or restic is missing (apt-get install borgbackup restic)"
+        );
+        eprintln!(
+            "SKIPPED backup_tools_leave_nothing_on_the_host: apt-get install borgbackup restic"
+        );
+        return;
+    }
+    let fleet = Fleet::new();
+    let d = fleet.dir.path();
+    let mkdir = |name: &str| {
+        let p = d.join(name);
+        std::fs::create_dir_all(&p).unwrap();
+        p
+    };
+    // The repositories, made with a scratch home so that this machine's is left alone.
+    let scratch = mkdir("scratch");
+    let data = mkdir("data");
+    std::fs::write(data.join("f"), "x").unwrap();
+    std::fs::write(d.join("pass"), "correct horse\n").unwrap();
+    let tool = |program: &str, home: &Path, args: &[&str]| {
+        let out = Command::new("timeout")
+            .arg("120")
+            .arg(program)
+            .args(args)
+            .current_dir(d)
+            .env("HOME", home)
+            .env_remove("XDG_CACHE_HOME")
+            .env_remove("XDG_CONFIG_HOME")
+            .env(
+                "BORG_PASSCOMMAND",
+                format!("cat {}", d.join("pass").display()),
+            )
+            .env("RESTIC_PASSWORD_FILE", d.join("pass"))
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{program} {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    tool("borg", &scratch, &["init", "-e", "repokey", "borg-repokey"]);
+    tool("borg", &scratch, &["create", "borg-repokey::a1", "data"]);
+    // A keyfile repository's key lives in the audit user's home, where borg looks for it.
+    let home_keyfile = mkdir("home-keyfile");
+    tool(
+        "borg",
+        &home_keyfile,
+        &["init", "-e", "keyfile", "borg-keyfile"],
+    );
+    tool(
+        "borg",
+        &home_keyfile,
+        &["create", "borg-keyfile::a1", "data"],
+    );
+    // Only the key stays there: borg's cache and security records go.
+    std::fs::remove_dir_all(home_keyfile.join(".cache")).unwrap();
+    std::fs::remove_dir_all(home_keyfile.join(".config/borg/security")).unwrap();
+    tool(
+        "restic",
+        &scratch,
+        &["--no-cache", "-q", "-r", "restic-repo", "init"],
+    );
+    tool(
+        "restic",
+        &scratch,
+        &["--no-cache", "-q", "-r", "restic-repo", "backup", "data"],
+    );
+
+    // Each host with a home (over /root) and a TMPDIR of its own, to look into afterwards.
+    let host = |name: &str, home: &Path| {
+        let tmp = mkdir(&format!("tmp-{name}"));
+        let config = HostConfig {
+            sshd_extra: vec![format!("SetEnv TMPDIR={}", tmp.display())],
+            binds: vec![(home.to_path_buf(), "/root".into())],
+        };
+        let h = NetnsHost::start(name, &fleet.key, &config)
+            .unwrap_or_else(|e| panic!("host {name}: {e}"));
+        (h, tmp)
+    };
+    let home_repokey = mkdir("home-repokey");
+    let home_restic = mkdir("home-restic");
+    let (b1, tmp1) = host("borg1", &home_repokey);
+    let (b2, tmp2) = host("borg2", &home_keyfile);
+    let (r1, tmp3) = host("restic1", &home_restic);
+    let pass = d.join("pass").display().to_string();
+    let backup = |h: &NetnsHost, spec: String| {
+        format!(
+            "{}\nbackup = {spec}\n\n",
+            h.inventory(&fleet.key.private).trim_end()
+        )
+    };
+    let borg = |repo: &str| {
+        format!(
+            "{{ borg = {{ repository = \"{}\", passphrase_file = \"{pass}\" }} }}",
+            d.join(repo).display()
+        )
+    };
+    let inventory = [
+        backup(&b1, borg("borg-repokey")),
+        backup(&b2, borg("borg-keyfile")),
+        backup(
+            &r1,
+            format!(
+                "{{ restic = {{ repository = \"{}\", password_file = \"{pass}\" }} }}",
+                d.join("restic-repo").display()
+            ),
+        ),
+    ]
+    .concat();
+    fleet.write("inventory.toml", &inventory);
+    fleet.write(
+        "known_hosts",
+        &format!(
+            "{}{}{}",
+            b1.known_hosts_line(),
+            b2.known_hosts_line(),
+            r1.known_hosts_line()
+        ),
+    );
+    let run = audit(
+        d,
+        &[
+            "--inventory",
+            "inventory.toml",
+            "--known-hosts",
+            "known_hosts",
+            "--format",
+            "json",
+            "--fail-on",
+            "none",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    let report = run.json();
+    // Every backup was read: no unreadable fact, no missing or stale backup.
+    assert!(
+        report["errors"].as_array().unwrap().is_empty(),
+        "{}",
+        report["errors"]
+    );
+    let rules: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule_id"].as_str().unwrap())
+        .collect();
+    assert!(
+        !rules.iter().any(|r| r.starts_with("host.backup-")),
+        "{rules:?}"
+    );
+    // And nothing was left behind.
+    assert_eq!(tree(&home_repokey), Vec::<String>::new());
+    assert_eq!(tree(&home_restic), Vec::<String>::new());
+    let keyfile_home = tree(&home_keyfile);
+    assert!(
+        keyfile_home
+            .iter()
+            .all(|p| p == ".config" || p == ".config/borg" || p.starts_with(".config/borg/keys")),
+        "{keyfile_home:?}"
+    );
+    for tmp in [&tmp1, &tmp2, &tmp3] {
+        assert_eq!(tree(tmp), Vec::<String>::new(), "{}", tmp.display());
+    }
 }

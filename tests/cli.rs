@@ -287,6 +287,152 @@ fn output_file_is_written_whole() {
     );
 }
 
+/// Regression: `--output` went through a predictable temporary name opened with `File::create`,
+/// so a symlink planted there (or at the destination) redirected root's report onto any file,
+/// and a private report came back world-readable.
+#[test]
+fn output_file_refuses_symlinks_and_keeps_permissions() {
+    use std::os::unix::fs::{symlink, PermissionsExt};
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let p = project(&[("compose.yaml", PRIVILEGED), ("victim", "precious\n")]);
+    let dir = p.path();
+    // A new report is private.
+    let run = vigie(dir, &["scan", "--format", "json", "--output", "new.json"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(mode(&dir.join("new.json")), 0o600);
+    // An existing one keeps its mode.
+    std::fs::set_permissions(dir.join("new.json"), std::fs::Permissions::from_mode(0o640)).unwrap();
+    let run = vigie(dir, &["scan", "--format", "json", "--output", "new.json"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(mode(&dir.join("new.json")), 0o640);
+    // A symlink is refused, before anything is scanned, naming the path.
+    symlink(dir.join("victim"), dir.join("report.json")).unwrap();
+    let run = vigie(
+        dir,
+        &["scan", "--format", "json", "--output", "report.json"],
+    );
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("report.json is a symbolic link")
+            && run.stderr.contains("--follow-symlinks"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.join("victim")).unwrap(),
+        "precious\n"
+    );
+    // ...unless asked: the file it points to is replaced, the link stays a link.
+    let run = vigie(
+        dir,
+        &[
+            "scan",
+            "--format",
+            "json",
+            "--output",
+            "report.json",
+            "--follow-symlinks",
+        ],
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let written = std::fs::read_to_string(dir.join("victim")).unwrap();
+    assert!(written.contains("compose.privileged"), "{written}");
+    assert!(std::fs::symlink_metadata(dir.join("report.json"))
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["compose.yaml", "new.json", "report.json", "victim"]);
+}
+
+/// Control characters from the inputs (a value, a comment, a directory name, a host name, a
+/// broken vigie.toml) reach the terminal as visible escapes, never as raw bytes that would
+/// drive it; JSON and SARIF carry them encoded.
+#[test]
+fn control_characters_from_inputs_are_escaped() {
+    let esc_dir = "ev\u{1b}[31mil";
+    let compose = "services:\n  web:\n    image: \"nginx:latest\u{1b}[2J\u{1b}]0;pwned\u{7}\"\n    privileged: true  # \u{1b}[31mred \u{202e}txt\n";
+    let path = format!("{esc_dir}/compose.yaml");
+    let p = project(&[(path.as_str(), compose)]);
+    let raw = |s: &str| s.contains('\u{1b}') || s.contains('\u{7}') || s.contains('\u{202e}');
+    let run = vigie(p.path(), &["scan"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(!raw(&run.stdout) && !raw(&run.stderr), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("ev\\x1b[31mil/compose.yaml:4:5"),
+        "{}",
+        run.stdout
+    );
+    // The label is still under `privileged`, the line shown escaped.
+    let snippet = "4 │     privileged: true  # \\x1b[31mred \\u{202e}txt";
+    let block = run.stdout.find("\ncompose.privileged\n").unwrap();
+    let at = block
+        + run.stdout[block..]
+            .find(snippet)
+            .unwrap_or_else(|| panic!("{}", run.stdout));
+    let mut lines = run.stdout[at - 1..].lines();
+    let (line, label) = (lines.next().unwrap(), lines.next().unwrap());
+    let column = |text: &str, pat: &str| text.find(pat).map(|c| text[..c].chars().count());
+    assert_eq!(
+        column(label, "─"),
+        column(line, "privileged"),
+        "{line}\n{label}"
+    );
+    let underline = label.chars().filter(|c| matches!(c, '─' | '┬')).count();
+    assert_eq!(underline, "privileged".len(), "{label}");
+    assert!(
+        run.stdout.contains("\\x1b[2J\\x1b]0;pwned\\x07"),
+        "{}",
+        run.stdout
+    );
+    for format in ["json", "sarif"] {
+        let run = vigie(p.path(), &["scan", "--format", format]);
+        // C0 controls are encoded; other characters (a bidi override) are JSON's to carry.
+        assert!(!run.stdout.contains(['\u{1b}', '\u{7}']), "{format}");
+        assert!(run.stdout.contains("\\u001b"), "{format}: {}", run.stdout);
+        run.json();
+    }
+    // A configuration error quoting the file.
+    std::fs::write(p.path().join("vigie.toml"), "# \u{1b}[2J\nfail_on = 3\n").unwrap();
+    let run = vigie(p.path(), &["scan"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        !raw(&run.stderr) && run.stderr.contains("\\x1b[2J"),
+        "{}",
+        run.stderr
+    );
+    std::fs::remove_file(p.path().join("vigie.toml")).unwrap();
+    // An inventory host's name, in the report of a host that could not be reached.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = closed.local_addr().unwrap().port();
+    drop(closed);
+    std::fs::write(
+        p.path().join("inv.toml"),
+        format!("[[hosts]]\nname = \"web\\u001b[31m1\"\naddress = \"127.0.0.1\"\nport = {port}\nuser = \"u\"\n"),
+    )
+    .unwrap();
+    std::fs::write(p.path().join("known"), "").unwrap();
+    let run = vigie(
+        p.path(),
+        &[
+            "audit",
+            "--inventory",
+            "inv.toml",
+            "--known-hosts",
+            "known",
+            "--connect-timeout",
+            "2",
+        ],
+    );
+    assert_eq!(run.code, 3, "{}\n{}", run.stdout, run.stderr);
+    assert!(!raw(&run.stdout) && !raw(&run.stderr), "{}", run.stdout);
+    assert!(run.stdout.contains("host web\\x1b[31m1"), "{}", run.stdout);
+}
+
 #[test]
 fn discovery_by_name_content_gitignore_and_exclude() {
     let p = project(&[
@@ -480,6 +626,39 @@ fn acl_policies_are_recognised_by_content_and_errors_are_located() {
     assert_eq!(errors[0]["file"], "broken/acl.hujson");
     assert_eq!(errors[0]["line"], 3);
     assert_eq!(run.code, 3);
+}
+
+#[test]
+fn policy_data_tables_reach_rego_and_a_policy_dir_can_replace_one() {
+    let p = common::project(&[
+        (
+            "pol/tables_test.rego",
+            "package vigie.user.tables_test\n\nimport rego.v1\n\ntest_own_table if {\n\tdata.vigie.tables.my_ports.ssh == 22\n}\n\ntest_builtin_table if {\n\tdata.vigie.tables.terraform_aws_security_group.rules[\"ssh-tcp\"] == [22, 22, \"tcp\", \"SSH\"]\n}\n",
+        ),
+        ("pol/data/my-ports.json", "{\"ssh\": 22}"),
+        (
+            "newer/sg_test.rego",
+            "package vigie.user.sg_test\n\nimport rego.v1\n\ntest_replaced if {\n\tdata.vigie.tables.terraform_aws_security_group.rules[\"custom-tcp\"][0] == 4444\n\tnot data.vigie.tables.terraform_aws_security_group.rules[\"ssh-tcp\"]\n}\n",
+        ),
+        (
+            "newer/data/terraform-aws-security-group.json",
+            "{\"rules\": {\"custom-tcp\": [4444, 4444, \"tcp\", \"Custom\"]}, \"groups\": {}}",
+        ),
+        ("bad/x.rego", "package vigie.user.x\n"),
+        ("bad/data/broken.json", "{\"a\": "),
+    ]);
+    let t = vigie(p.path(), &["policy", "test", "pol"]);
+    assert_eq!(t.code, 0, "{}{}", t.stdout, t.stderr);
+    assert!(t.stdout.contains("2 passed, 0 failed"), "{}", t.stdout);
+    let t = vigie(p.path(), &["policy", "test", "newer"]);
+    assert_eq!(t.code, 0, "{}{}", t.stdout, t.stderr);
+    let t = vigie(p.path(), &["policy", "test", "bad"]);
+    assert_eq!(t.code, 2, "{}{}", t.stdout, t.stderr);
+    assert!(
+        t.stderr.contains("broken.json") && t.stderr.contains("not a JSON data table"),
+        "{}",
+        t.stderr
+    );
 }
 
 #[path = "cli/boundary.rs"]

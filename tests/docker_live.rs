@@ -29,6 +29,9 @@ use vigie::source::Context;
 
 use common::vigie;
 
+/// `[audit] max_output`'s default: what `vigie audit` allows a host.
+const LIMIT: usize = 16 << 20;
+
 const TOOLS: &[&str] = &[
     "dockerd",
     "docker",
@@ -570,9 +573,17 @@ fn docker_containers_are_collected_and_audited() {
     // A remote host: the daemon's socket through an SSH stream-local channel.
     let sshd = Sshd::start("AllowStreamLocalForwarding yes");
     let session = sshd.session();
-    let remote = docker::collect_ssh(&session, &sock, Duration::from_secs(60)).unwrap();
+    let remote = docker::collect_ssh(&session, &sock, Duration::from_secs(60), LIMIT).unwrap();
     assert_eq!(remote.via, Via::Socket);
     assert_eq!(names(&remote.containers), expected);
+    assert!(session.is_blocking(), "the session is left as it was found");
+    // A daemon answering more than the limit: given up on, by name of the limit.
+    let err = docker::collect_ssh(&session, &sock, Duration::from_secs(60), 1024).unwrap_err();
+    assert!(
+        matches!(err, docker::DockerError::TooLarge { limit: 1024 }),
+        "{err}"
+    );
+    assert!(err.to_string().contains("max_output"), "{err}");
     assert!(session.is_blocking(), "the session is left as it was found");
     // The session still works for the caller afterwards.
     let mut channel = session.channel_session().unwrap();
@@ -586,6 +597,7 @@ fn docker_containers_are_collected_and_audited() {
         "web1",
         &sock,
         Duration::from_secs(60),
+        LIMIT,
         &compose,
         &ctx,
     );
@@ -603,6 +615,7 @@ fn docker_containers_are_collected_and_audited() {
         &session,
         "/nonexistent/docker.sock",
         Duration::from_secs(20),
+        LIMIT,
     )
     .unwrap_err()
     .to_string();
@@ -615,9 +628,15 @@ fn docker_containers_are_collected_and_audited() {
     // A host that forbids stream-local forwarding: `docker inspect` over exec.
     let sshd = Sshd::start("AllowStreamLocalForwarding no");
     let session = sshd.session();
-    let remote = docker::collect_ssh(&session, &sock, Duration::from_secs(60)).unwrap();
+    let remote = docker::collect_ssh(&session, &sock, Duration::from_secs(60), LIMIT).unwrap();
     assert!(matches!(remote.via, Via::Exec { .. }), "{:?}", remote.via);
     assert_eq!(names(&remote.containers), expected);
+    // `docker inspect` printing more than the limit: the same.
+    let err = docker::collect_ssh(&session, &sock, Duration::from_secs(60), 1024).unwrap_err();
+    assert!(
+        matches!(err, docker::DockerError::TooLarge { limit: 1024 }),
+        "{err}"
+    );
     drop(session);
     drop(sshd);
 
@@ -628,6 +647,7 @@ fn docker_containers_are_collected_and_audited() {
         &session,
         "/nonexistent/docker.sock",
         Duration::from_secs(20),
+        LIMIT,
     )
     .unwrap_err();
     assert!(matches!(err, docker::DockerError::Absent(_)), "{err}");
@@ -636,6 +656,7 @@ fn docker_containers_are_collected_and_audited() {
         "bare",
         "/nonexistent/docker.sock",
         Duration::from_secs(20),
+        LIMIT,
         &compose,
         &ctx,
     );

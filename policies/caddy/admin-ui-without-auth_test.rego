@@ -36,7 +36,7 @@ test_admin_ui_by_the_image_of_the_compose_service_is_denied if {
 	some f in findings
 	f.path == ["routes", 0, "upstreams", 1]
 	f.msg == "site admin.example.com proxies to app:9000 (compose service app in compose.yaml, image portainer/portainer-ce:2.19), Portainer, with no forward_auth or basic_auth in front"
-	count(deny) == 1 with input as project([object.union(up("stacks:5001", "stacks", "5001", []), {"service": object.union(service, {"image": "louislabs/dockge:1"})})], [])
+	count(deny) == 1 with input as project([object.union(up("stacks:5001", "stacks", "5001", []), {"service": object.union(service, {"image": "louislam/dockge:1"})})], [])
 }
 
 test_auth_in_front_is_allowed if {

@@ -5,6 +5,8 @@
 #   as root: a process in the container can start a privileged container that mounts the host's
 #   root filesystem, so compromising this service means owning the host. Mounting the socket
 #   read-only does not help, because the API is used by writing to the socket, not to a file.
+#   Mounting `/run` or `/var/run` mounts the socket with it; a bind of the host's `/` is
+#   `compose.host-root-mounted`'s.
 # related_resources:
 #   - ref: https://docs.docker.com/engine/security/#docker-daemon-attack-surface
 #   - ref: https://cheatsheetseries.owasp.org/cheatsheets/Docker_Security_Cheat_Sheet.html#rule-1-do-not-expose-the-docker-daemon-socket-even-to-the-containers
@@ -42,15 +44,20 @@ deny contains finding if {
 	is_array(svc.volumes)
 	some i, volume in svc.volumes
 
-	# The host path a bind mounts, without trailing slashes (`/` itself, which becomes "", is left
-	# to other rules).
+	# The host path a bind mounts, without repeated slashes, `.`, `..` or trailing slashes. A bind
+	# of `/` itself (the socket and everything else) is compose.host-root-mounted's.
 	not volume.type in {"volume", "tmpfs"}
-	is_string(volume.source)
-	source := trim_right(volume.source, "/")
+	source := _source(volume.source)
 	docker.exposes_socket(source)
 
 	finding := _finding(name, ["services", name, "volumes", i], docker.socket_what(source), volume)
 }
+
+_source(source) := lib.host_path(source) if {
+	is_string(source)
+	startswith(source, "/")
+	not startswith(source, "//") # a Windows pipe: //./pipe/docker_engine
+} else := trim_right(source, "/") if is_string(source)
 
 # A read-only bind into a filtering socket proxy is what the remediation asks for: still worth
 # knowing about, but not the same risk.

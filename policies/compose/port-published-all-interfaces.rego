@@ -5,7 +5,9 @@
 #   opens it ahead of host firewall rules such as ufw's, so the service is reachable from the
 #   LAN or the internet directly, around the reverse proxy that should front it with TLS,
 #   authentication and rate limits. This is often unintended in a stack that already has a
-#   reverse proxy.
+#   reverse proxy. Database ports are reported by `compose.database-port-published`, and the
+#   Docker API's ports (2375, 2376, any port of a socket proxy) by `compose.docker-api-exposed`,
+#   at their own severities, not here.
 # related_resources:
 #   - ref: https://docs.docker.com/engine/network/packet-filtering-firewalls/#port-publishing-and-mapping
 #   - ref: https://docs.docker.com/reference/compose-file/services/#ports
@@ -37,6 +39,7 @@ deny contains finding if {
 	proxies := lib.reverse_proxy_services
 	databases := lib.database_services
 	database_ports := lib.database_ports
+	docker_api := lib.docker_api_published
 	texts := lib.port_texts
 
 	some name, ports in lib.all_interfaces_ports
@@ -46,6 +49,9 @@ deny contains finding if {
 	not name in databases
 	some i, port in ports
 	not port.target in database_ports
+
+	# compose.docker-api-exposed reports the Docker API's ports (and every port of a socket proxy).
+	not i in docker_api[name]
 
 	not _other_protocol(port)
 	finding := {

@@ -85,3 +85,11 @@ test_unusual_values_are_skipped if {
 	})
 	count(deny) == 0 with input as {"kind": "compose", "doc": {"services": null}, "origins": {}}
 }
+
+test_docker_api_ports_are_left_to_docker_api_exposed if {
+	count(deny) == 0 with input as _doc({
+		"dind": {"image": "docker:27-dind", "ports": [_all(2375, "2375"), _all(2376, "2376")]},
+		"proxy": {"image": "tecnativa/docker-socket-proxy:0.2.0", "ports": [_all(8080, "2375")]},
+	})
+	count(deny) == 1 with input as _doc({"dind": {"image": "docker:27-dind", "ports": [_all(2375, "2375"), _all(8080, "8080")]}})
+}

@@ -218,6 +218,62 @@ socket_proxy_services := {name | some name, image in image_names; image in known
 	known_images := socket_proxy_images
 }
 
+# --- The Docker API ------------------------------------------------------------------------------
+
+# Container ports of the Docker Engine API (2375, 2376).
+docker_api_ports := {port | some port, _ in port_lists.docker_api}
+
+# The published ports that serve the Docker API, by service name: a set of item indexes (empty for
+# a service with none). Those are 2375 and 2376 (or a range holding one), and every port of a
+# socket proxy, which serves nothing else.
+docker_api_published := {name: {i | some i, port in ports; _serves_docker_api(name, port, proxies, api)} |
+	some name, ports in published_ports
+} if {
+	proxies := socket_proxy_services
+	api := docker_api_ports
+}
+
+_serves_docker_api(name, _, proxies, _) if name in proxies
+
+_serves_docker_api(_, port, _, api) if port.target in api
+
+_serves_docker_api(_, port, _, api) if {
+	is_string(port.target)
+	bounds := split(port.target, "-")
+	some p in api
+	to_number(bounds[0]) <= p
+	p <= to_number(bounds[1])
+}
+
+# --- Host paths ----------------------------------------------------------------------------------
+
+# An absolute host path as the kernel resolves it, without following links: repeated slashes,
+# `.` and trailing slashes removed, `..` applied ("/var/./run/" is "/var/run", "/etc/.." and "//"
+# are "/"). Undefined for a relative path or a value that is not a string.
+host_path(source) := path if {
+	is_string(source)
+	startswith(source, "/")
+	segments := [seg | some seg in split(source, "/"); not seg in {"", "."}]
+	path := concat("", ["/", concat("/", _resolve(segments))])
+}
+
+_resolve(segments) := segments if {
+	not ".." in segments
+} else := [seg |
+	some j, seg in segments
+	seg != ".."
+	not _popped(segments, j)
+]
+
+# The name at `j` is removed by a later `..`: counting names as +1 and `..` as -1 from `j` on, the
+# sum falls to 0 (a `..` above the root does nothing, as in the kernel).
+_popped(segments, j) if {
+	n := count(segments)
+	j + 1 < n
+	some k in numbers.range(j + 1, n - 1)
+	count([i | some i in numbers.range(j, k); segments[i] != ".."]) <= count([i | some i in numbers.range(j, k); segments[i] == ".."])
+}
+
 # --- Host addresses ------------------------------------------------------------------------------
 
 # `s` is an IPv4 or IPv6 address (so the net builtins will not raise an error on it).

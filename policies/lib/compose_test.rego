@@ -195,3 +195,29 @@ test_texts if {
 	bind_text({"target": 80}) == "all interfaces"
 	bind_text({"target": 80, "host_ip": "192.168.1.10"}) == "192.168.1.10"
 }
+
+test_host_path if {
+	host_path("/") == "/"
+	host_path("//") == "/"
+	host_path("/./") == "/"
+	host_path("/etc/") == "/etc"
+	host_path("/var//run/./docker.sock") == "/var/run/docker.sock"
+	host_path("/etc/..") == "/"
+	host_path("/../etc") == "/etc"
+	host_path("/a/b/../../c/./d/..") == "/c"
+	host_path("/a/../b/../c") == "/c"
+	host_path("/a/b/c/../../..") == "/"
+	host_path("/var/lib/docker/volumes/..") == "/var/lib/docker"
+	not host_path("./data")
+	not host_path("data")
+	not host_path({"unknown": "${DIR:?}"})
+}
+
+test_docker_api_published if {
+	published := docker_api_published with input as {"kind": "compose", "doc": {"services": {
+		"dind": {"image": "docker:dind", "ports": [{"target": 80}, {"target": 2375}, {"target": 2376}, {"target": "2300-2400"}]},
+		"proxy": {"image": "tecnativa/docker-socket-proxy", "ports": [{"target": 9999}]},
+		"web": {"image": "nginx", "ports": [{"target": 80}, {"target": "3000-3005"}]},
+	}}}
+	published == {"dind": {1, 2, 3}, "proxy": {0}, "web": set()}
+}

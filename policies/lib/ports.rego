@@ -1,5 +1,6 @@
 # Ports that should never face the internet, shared by the rules that look for them
-# (`compose.database-port-published`, `host.service-exposed`): `import data.vigie.lib.ports`.
+# (`compose.database-port-published`, `compose.docker-api-exposed`, `host.service-exposed`,
+# `terraform.admin-port-open-to-world`): `import data.vigie.lib.ports`.
 package vigie.lib.ports
 
 import rego.v1
@@ -28,11 +29,16 @@ database := {
 	33060: "MySQL X protocol",
 }
 
+# The Docker Engine API: unauthenticated on 2375, TLS (with client certificates, if the daemon
+# verifies them) on 2376. `compose.docker-api-exposed` reports these.
+docker_api := {
+	2375: "Docker API",
+	2376: "Docker API over TLS",
+}
+
 # Ports of admin interfaces and control APIs: root on the machine, or close to it, for whoever
 # reaches them.
-admin := {
-	2375: "Docker API",
-	2376: "Docker API (TLS)",
+admin := object.union(docker_api, {
 	2379: "etcd",
 	3389: "RDP",
 	5900: "VNC",
@@ -42,7 +48,7 @@ admin := {
 	9090: "Cockpit/Prometheus",
 	9443: "Portainer",
 	10250: "kubelet",
-}
+})
 
 # Database and admin ports, by number.
 exposed_services := object.union(database, admin)

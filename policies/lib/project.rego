@@ -72,7 +72,7 @@ admin_ui_images := {
 	"portainer/portainer-ce": "Portainer",
 	"portainer/portainer-ee": "Portainer",
 	"portainer/portainer": "Portainer",
-	"louislabs/dockge": "Dockge",
+	"louislam/dockge": "Dockge",
 	"selfhostedpro/yacht": "Yacht",
 	"adminer": "Adminer",
 	"phpmyadmin": "phpMyAdmin",

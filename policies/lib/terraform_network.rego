@@ -88,8 +88,8 @@ is_all_ports(span) if {
 # --- Addresses -----------------------------------------------------------------------------------
 
 # How providers write "everyone": a /0 network (0.0.0.0/0, ::/0, 1.2.3.4/0 ...), the unspecified
-# addresses, or the words some firewalls accept for it.
-_world_words := {"0.0.0.0", "::", "any", "*"}
+# addresses, or the words some firewalls accept for it (Azure's `*`, `Any` and `Internet` tag).
+_world_words := {"0.0.0.0", "::", "any", "*", "internet"}
 
 is_world(text) if {
 	is_string(text)
@@ -196,9 +196,11 @@ _resources(resource_type) := [r |
 # "tcp" or 6 opens from_port..to_port. Sources are cidr_blocks and ipv6_cidr_blocks; a rule
 # without them admits only security groups, prefix lists or itself (AWS has no "no source = any").
 
-# Inline `ingress` blocks of aws_security_group (also `dynamic "ingress"` and `ingress = [...]`).
+# Inline `ingress` blocks of aws_security_group and aws_default_security_group (also
+# `dynamic "ingress"` and `ingress = [...]`).
 inbound_rules contains rule if {
-	some r in _resources("aws_security_group")
+	some resource_type in ["aws_security_group", "aws_default_security_group"]
+	some r in _resources(resource_type)
 	some block in lib.nested(r.body, "ingress")
 	rule := _aws_rule(r, array.concat(r.path, block.path), block.body)
 }
@@ -235,6 +237,339 @@ inbound_rules contains rule if {
 		"spans": [span],
 		"sources": array.concat(_single(r.path, r.body, "cidr_ipv4"), _single(r.path, r.body, "cidr_ipv6")),
 	}
+}
+
+# --- AWS network ACLs ----------------------------------------------------------------------------
+# https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/network_acl
+# https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/network_acl_rule
+# Inline `ingress` blocks of aws_network_acl and aws_default_network_acl (action "allow" or
+# "deny", rule_no), and aws_network_acl_rule resources (egress = false, rule_action,
+# rule_number). One source each: cidr_block or ipv6_cidr_block. protocol "-1"/"all" is every
+# port. Rules are applied lowest number first, so an allow is left out when a lower-numbered deny
+# of the same ACL (the same resource, or the same network_acl_id) refuses the whole internet on
+# every port it opens.
+inbound_rules contains found if {
+	some rule in _acl_rules
+	rule.allow
+	not _acl_shadowed(rule)
+	found := object.remove(rule, ["allow", "group", "order"])
+}
+
+_acl_rules contains rule if {
+	some resource_type in ["aws_network_acl", "aws_default_network_acl"]
+	some r in _resources(resource_type)
+	some block in lib.nested(r.body, "ingress")
+	path := array.concat(r.path, block.path)
+	body := block.body
+	rule := _acl_rule(r, path, body, object.get(body, "action", null), object.get(body, "rule_no", null), r.path)
+}
+
+_acl_rules contains rule if {
+	some r in _resources("aws_network_acl_rule")
+	not lib.is_true(object.get(r.body, "egress", false))
+	body := r.body
+	rule := _acl_rule(r, r.path, body, object.get(body, "rule_action", null), object.get(body, "rule_number", null), object.get(body, "network_acl_id", r.path))
+}
+
+_acl_rule(r, path, body, action, order, group) := {
+	"resource": _name(r),
+	"path": path,
+	"spans": [span],
+	"sources": array.concat(_single(path, body, "cidr_block"), _single(path, body, "ipv6_cidr_block")),
+	"allow": _allows(action),
+	"group": group,
+	"order": _order(order),
+} if {
+	_lower(action) in {"allow", "deny"}
+	span := _aws_span(_protocol(body.protocol), body)
+}
+
+_allows(action) := true if {
+	_lower(action) == "allow"
+} else := false
+
+# A rule's number (or priority) when it is known, else null: such a rule is never taken as
+# applying first.
+_order(x) := n if {
+	n := lib.as_number(x)
+} else := null
+
+_acl_shadowed(rule) if {
+	some deny in _acl_rules
+	_blocks_first(deny, rule)
+}
+
+# --- Azure network security groups ---------------------------------------------------------------
+# https://registry.terraform.io/providers/hashicorp/azurerm/latest/docs/resources/network_security_rule
+# https://registry.terraform.io/providers/hashicorp/azurerm/latest/docs/resources/network_security_group
+# azurerm_network_security_rule resources and the inline `security_rule` blocks of
+# azurerm_network_security_group: direction "Inbound", access "Allow" or "Deny", protocol "Tcp"
+# or "*", destination_port_range ("22", "1000-2000", "*") or destination_port_ranges, and
+# source_address_prefix ("*", "Internet", "Any", a CIDR) or source_address_prefixes. Rules apply
+# lowest priority first: an allow is left out when a deny of lower priority in the same group
+# (the same resource, or the same network_security_group_name) refuses the whole internet on every
+# port it opens.
+inbound_rules contains found if {
+	some rule in _nsg_rules
+	rule.allow
+	not _nsg_shadowed(rule)
+	found := object.remove(rule, ["allow", "group", "order"])
+}
+
+_nsg_rules contains rule if {
+	some r in _resources("azurerm_network_security_group")
+	some block in lib.nested(r.body, "security_rule")
+	path := array.concat(r.path, block.path)
+	rule := _nsg_rule(r, path, block.body, r.path)
+}
+
+_nsg_rules contains rule if {
+	some r in _resources("azurerm_network_security_rule")
+	group := [object.get(r.body, "resource_group_name", null), object.get(r.body, "network_security_group_name", r.path)]
+	rule := _nsg_rule(r, r.path, r.body, group)
+}
+
+_nsg_rule(r, path, body, group) := {
+	"resource": _name(r),
+	"path": path,
+	"spans": spans,
+	"sources": array.concat(_single(path, body, "source_address_prefix"), _items(path, body, "source_address_prefixes")),
+	"allow": _allows(body.access),
+	"group": group,
+	"order": _order(object.get(body, "priority", null)),
+} if {
+	_lower(body.direction) == "inbound"
+	_lower(body.access) in {"allow", "deny"}
+	_protocol(body.protocol) in {"tcp", "*"}
+	spans := _nsg_spans(body)
+	count(spans) > 0
+}
+
+_nsg_spans(body) := [span |
+	some port in array.concat(_as_list(object.get(body, "destination_port_range", null)), lib.list(object.get(body, "destination_port_ranges", null)))
+	span := _nsg_span(port)
+]
+
+_as_list(x) := [x] if x != null
+
+else := []
+
+_nsg_span(port) := _every_port if _lower(port) == "*"
+
+else := _span(port, "-")
+
+_nsg_shadowed(rule) if {
+	some deny in _nsg_rules
+	_blocks_first(deny, rule)
+}
+
+# `deny` refuses the whole internet, before `rule` is reached, on every port `rule` opens.
+_blocks_first(deny, rule) if {
+	not deny.allow
+	deny.group == rule.group
+	is_number(deny.order)
+	is_number(rule.order)
+	deny.order < rule.order
+	some source in deny.sources
+	is_world(source.text)
+	every span in rule.spans {
+		some covering in deny.spans
+		covering.from <= span.from
+		span.to <= covering.to
+	}
+}
+
+# --- terraform-aws-modules/security-group ------------------------------------------------------
+# https://registry.terraform.io/modules/terraform-aws-modules/security-group/aws
+# A `module` block whose source is the module (the registry address or its GitHub repository),
+# or one of its preset submodules (`//modules/ssh`, `//modules/postgresql`, ...). The rules it
+# creates are read from its inputs with the module's own table of named rules
+# (policies/data/terraform-aws-security-group.json):
+# - v5: `ingress_rules` (names) with `ingress_cidr_blocks` / `ingress_ipv6_cidr_blocks`;
+#   `ingress_with_cidr_blocks` / `ingress_with_ipv6_cidr_blocks` items (a `rule` name, or
+#   from_port/to_port/protocol, with `cidr_blocks` / `ipv6_cidr_blocks` as comma-separated text,
+#   else the module's CIDR lists); their `computed_*` twins, as many as `number_of_computed_*`
+#   says; a preset submodule adds its group's rules unless `auto_ingress_rules` replaces them.
+# - v6: `ingress_rules` as a map of rules (from_port, to_port, ip_protocol, cidr_ipv4,
+#   cidr_ipv6), and a preset submodule's `ingress_cidr_ipv4` / `ingress_cidr_ipv6` maps.
+# `create = false` creates nothing. Findings point at the `ingress_rules` item, the CIDR, or the
+# item of `ingress_with_*` that opens the port.
+
+_sg_table := data.vigie.tables.terraform_aws_security_group
+
+_sg_modules contains {"name": name, "body": body, "preset": preset, "path": ["module", name]} if {
+	is_object(input.doc.module)
+	some name, body in input.doc.module
+	is_object(body)
+	not lib.creates_nothing(body)
+	not lib.is_false(object.get(body, "create", true))
+	preset := _sg_preset(body.source)
+}
+
+_sg_registry := `^(registry\.terraform\.io/)?terraform-aws-modules/security-group/aws(//modules/[a-z0-9-]+)?/?$`
+
+_sg_github := `^(git::)?(https://|ssh://git@|git@)?github\.com[/:]terraform-aws-modules/terraform-aws-security-group(\.git)?(//modules/[a-z0-9-]+)?/?$`
+
+# "" for the root module, else the preset submodule's name.
+_sg_preset(source) := preset if {
+	is_string(source)
+	address := split(lower(trim_space(source)), "?")[0]
+	_sg_source(address)
+	preset := _sg_submodule(address)
+}
+
+_sg_source(address) if regex.match(_sg_registry, address)
+
+_sg_source(address) if regex.match(_sg_github, address)
+
+_sg_submodule(address) := trim_suffix(parts[1], "/") if {
+	parts := split(address, "//modules/")
+	count(parts) == 2
+} else := ""
+
+# The v5 group of a preset submodule (v6 renamed a few).
+_sg_group(preset) := group if {
+	group := _sg_table.renamed[preset]
+} else := preset
+
+_sg_span(from, to, protocol) := _every_port if {
+	_protocol(protocol) in {"-1", "all"}
+} else := {"from": a, "to": b} if {
+	_protocol(protocol) in _tcp
+	a := lib.as_number(from)
+	b := lib.as_number(to)
+}
+
+# The span of a named rule of the table, when it is TCP (or every protocol).
+_sg_named_span(name) := _sg_span(entry[0], entry[1], entry[2]) if {
+	is_string(name)
+	entry := _sg_table.rules[name]
+}
+
+_sg_name(m) := sprintf("module.%s", [m.name])
+
+# The sources of the module's CIDR lists, each pointing at `at` (the item that uses them), or at
+# the CIDR itself when `at` is null.
+_sg_list_sources(m, at) := [{"text": text, "path": _at(at, source.path)} |
+	some key in ["ingress_cidr_blocks", "ingress_ipv6_cidr_blocks"]
+	some source in _items(m.path, m.body, key)
+	text := source.text
+]
+
+_at(at, path) := path if at == null
+
+else := at
+
+# v5 `ingress_rules` and `computed_ingress_rules`: one rule per known name.
+inbound_rules contains rule if {
+	some m in _sg_modules
+	some key in ["ingress_rules", "computed_ingress_rules"]
+	is_array(m.body[key])
+	some i, name in m.body[key]
+	i < _sg_limit(m.body, key)
+	span := _sg_named_span(name)
+	path := array.concat(m.path, [key, i])
+	rule := {"resource": _sg_name(m), "path": path, "spans": [span], "sources": _sg_list_sources(m, path)}
+}
+
+# How many items of a list the module uses: all, or `number_of_computed_*` of a `computed_*` one
+# (0 by default; an unknown count is taken as none).
+_sg_limit(body, key) := 1000000 if {
+	not startswith(key, "computed_")
+} else := n if {
+	n := lib.as_number(object.get(body, concat("", ["number_of_", key]), null))
+} else := 0
+
+# v5 preset submodules: their group's rules (or `auto_ingress_rules`), open to the CIDR lists.
+inbound_rules contains rule if {
+	some m in _sg_modules
+	m.preset != ""
+	names := _sg_auto_rules(m)
+	spans := [span | some name in names; span := _sg_named_span(name)]
+	count(spans) > 0
+	rule := {"resource": _sg_name(m), "path": m.path, "spans": spans, "sources": _sg_list_sources(m, null)}
+}
+
+_sg_auto_rules(m) := lib.list(m.body.auto_ingress_rules) if {
+	object.get(m.body, "auto_ingress_rules", null) != null
+} else := lib.list(_sg_table.groups[_sg_group(m.preset)])
+
+# v5 `ingress_with_cidr_blocks` and its ipv6 and computed twins.
+_sg_with := {
+	"ingress_with_cidr_blocks": ["cidr_blocks", "ingress_cidr_blocks"],
+	"ingress_with_ipv6_cidr_blocks": ["ipv6_cidr_blocks", "ingress_ipv6_cidr_blocks"],
+	"computed_ingress_with_cidr_blocks": ["cidr_blocks", "ingress_cidr_blocks"],
+	"computed_ingress_with_ipv6_cidr_blocks": ["ipv6_cidr_blocks", "ingress_ipv6_cidr_blocks"],
+}
+
+inbound_rules contains rule if {
+	some m in _sg_modules
+	some key, how in _sg_with
+	is_array(m.body[key])
+	some i, item in m.body[key]
+	is_object(item)
+	i < _sg_limit(m.body, key)
+	span := _sg_item_span(item)
+	path := array.concat(m.path, [key, i])
+	rule := {"resource": _sg_name(m), "path": path, "spans": [span], "sources": _sg_item_sources(m, path, item, how[0], how[1])}
+}
+
+# from_port, to_port and protocol of the item, each else from its named `rule`.
+_sg_item_span(item) := _sg_span(
+	_sg_field(item, "from_port", 0),
+	_sg_field(item, "to_port", 1),
+	_sg_field(item, "protocol", 2),
+)
+
+_sg_field(item, key, index) := item[key] if {
+	object.get(item, key, null) != null
+} else := _sg_table.rules[item.rule][index] if {
+	is_string(item.rule)
+}
+
+# The item's own comma-separated CIDRs, else the module's list `fallback` (pointing at the item).
+_sg_item_sources(m, path, item, own, fallback) := [{"text": trim_space(text), "path": array.concat(path, [own])} |
+	some text in split(item[own], ",")
+] if {
+	is_string(item[own])
+} else := [{"text": source.text, "path": path} |
+	some source in _items(m.path, m.body, fallback)
+]
+
+# v6 root module: `ingress_rules` is a map of rules, each with one source.
+inbound_rules contains rule if {
+	some m in _sg_modules
+	is_object(m.body.ingress_rules)
+	some key, item in m.body.ingress_rules
+	is_object(item)
+	from := object.get(item, "from_port", object.get(item, "to_port", null))
+	span := _sg_span(from, object.get(item, "to_port", from), item.ip_protocol)
+	path := array.concat(m.path, ["ingress_rules", key])
+	rule := {
+		"resource": _sg_name(m),
+		"path": path,
+		"spans": [span],
+		"sources": array.concat(_single(path, item, "cidr_ipv4"), _single(path, item, "cidr_ipv6")),
+	}
+}
+
+# v6 preset submodules: each entry of `ingress_cidr_ipv4` / `ingress_cidr_ipv6` opens the preset.
+inbound_rules contains rule if {
+	some m in _sg_modules
+	m.preset != ""
+	sources := [{"text": text, "path": array.concat(m.path, [key, k])} |
+		some key in ["ingress_cidr_ipv4", "ingress_cidr_ipv6"]
+		is_object(m.body[key])
+		some k, text in m.body[key]
+		is_string(text)
+	]
+	count(sources) > 0
+	spans := [span |
+		some name in lib.list(_sg_table.groups[_sg_group(m.preset)])
+		span := _sg_named_span(name)
+	]
+	count(spans) > 0
+	rule := {"resource": _sg_name(m), "path": m.path, "spans": spans, "sources": sources}
 }
 
 # --- Hetzner Cloud -------------------------------------------------------------------------------

@@ -177,3 +177,220 @@ test_odd_shapes_do_not_error if {
 	count(network.inbound_rules) == 0 with input as {"kind": "terraform", "doc": {"resource": "x"}, "origins": {}}
 	count(network.inbound_rules) == 0 with input as {"kind": "terraform", "doc": {}, "origins": {}}
 }
+
+# --- AWS default security group and network ACLs -------------------------------------------------
+
+test_aws_default_security_group if {
+	rules := network.open_rules with input as _input({"aws_default_security_group": {"default": {"ingress": [{
+		"from_port": 22, "to_port": 22, "protocol": "tcp", "cidr_blocks": ["0.0.0.0/0"],
+	}]}}})
+	{r.path | some r in rules} == {["resource", "aws_default_security_group", "default", "ingress", 0]}
+}
+
+_nacl(blocks) := _input({"aws_network_acl": {"main": {"vpc_id": {"unknown": "aws_vpc.main.id"}, "ingress": blocks}}})
+
+_acl(no, action, protocol, from, to, cidr) := {"rule_no": no, "action": action, "protocol": protocol, "from_port": from, "to_port": to, "cidr_block": cidr}
+
+test_network_acl_inline_rules if {
+	rules := network.open_rules with input as _nacl([
+		_acl(100, "allow", "tcp", 22, 22, "0.0.0.0/0"),
+		_acl(110, "allow", "-1", 0, 0, "0.0.0.0/0"),
+		_acl(120, "deny", "tcp", 3389, 3389, "0.0.0.0/0"),
+		_acl(130, "allow", "udp", 53, 53, "0.0.0.0/0"),
+		_acl(140, "allow", "tcp", 5432, 5432, "10.0.0.0/16"),
+		{"rule_no": 150, "action": "allow", "protocol": "6", "from_port": 3306, "to_port": 3306, "ipv6_cidr_block": "::/0"},
+	])
+	{[r.path[4], r.spans] | some r in rules} == {
+		[0, [{"from": 22, "to": 22}]],
+		[1, [{"from": 0, "to": 65535}]],
+		[5, [{"from": 3306, "to": 3306}]],
+	}
+	some r in rules
+	r.path == ["resource", "aws_network_acl", "main", "ingress", 5]
+	r.open[0].path == ["resource", "aws_network_acl", "main", "ingress", 5, "ipv6_cidr_block"]
+}
+
+test_network_acl_lower_deny_shadows_allow if {
+	rules := network.open_rules with input as _nacl([
+		_acl(200, "allow", "tcp", 22, 22, "0.0.0.0/0"),
+		_acl(100, "deny", "tcp", 0, 1024, "0.0.0.0/0"),
+		_acl(300, "allow", "tcp", 3389, 3389, "0.0.0.0/0"),
+		_acl(50, "deny", "tcp", 3389, 3389, "10.0.0.0/8"),
+	])
+	{r.path[4] | some r in rules} == {2}
+}
+
+test_network_acl_rule_resources if {
+	rules := network.open_rules with input as _input({"aws_network_acl_rule": {
+		"ssh": {"network_acl_id": {"unknown": "aws_network_acl.main.id"}, "rule_number": 200, "egress": false, "protocol": "tcp", "rule_action": "allow", "cidr_block": "0.0.0.0/0", "from_port": 22, "to_port": 22},
+		"out": {"network_acl_id": {"unknown": "aws_network_acl.main.id"}, "rule_number": 100, "egress": true, "protocol": "-1", "rule_action": "allow", "cidr_block": "0.0.0.0/0"},
+		"rdp": {"network_acl_id": {"unknown": "aws_network_acl.main.id"}, "rule_number": 300, "protocol": "tcp", "rule_action": "allow", "cidr_block": "0.0.0.0/0", "from_port": 3389, "to_port": 3389},
+		"no_rdp": {"network_acl_id": {"unknown": "aws_network_acl.main.id"}, "rule_number": 250, "protocol": "tcp", "rule_action": "deny", "cidr_block": "0.0.0.0/0", "from_port": 3389, "to_port": 3389},
+		"other_acl": {"network_acl_id": {"unknown": "aws_network_acl.other.id"}, "rule_number": 100, "protocol": "tcp", "rule_action": "deny", "cidr_block": "0.0.0.0/0", "from_port": 0, "to_port": 65535},
+	}})
+	{r.resource | some r in rules} == {"aws_network_acl_rule.ssh"}
+}
+
+# --- Azure ---------------------------------------------------------------------------------------
+
+_nsg_rule(priority, access, source, port) := {
+	"name": "r", "priority": priority, "direction": "Inbound", "access": access, "protocol": "Tcp",
+	"source_port_range": "*", "destination_port_range": port,
+	"source_address_prefix": source, "destination_address_prefix": "*",
+}
+
+test_azure_inline_security_rules if {
+	rules := network.open_rules with input as _input({"azurerm_network_security_group": {"vm": {"security_rule": [
+		_nsg_rule(100, "Allow", "*", "22"),
+		_nsg_rule(110, "Allow", "Internet", "3389"),
+		_nsg_rule(120, "Allow", "VirtualNetwork", "5432"),
+		_nsg_rule(130, "Allow", "0.0.0.0/0", "8000-9000"),
+		_nsg_rule(140, "Allow", "Any", "*"),
+		object.union(_nsg_rule(150, "Allow", "*", "443"), {"direction": "Outbound"}),
+		object.union(_nsg_rule(160, "Allow", "*", "53"), {"protocol": "Udp"}),
+		object.union(_nsg_rule(170, "Allow", "*", null), {"protocol": "*", "destination_port_ranges": ["3306", "6379-6380"]}),
+	]}}})
+	{[r.path[4], r.spans] | some r in rules} == {
+		[0, [{"from": 22, "to": 22}]],
+		[1, [{"from": 3389, "to": 3389}]],
+		[3, [{"from": 8000, "to": 9000}]],
+		[4, [{"from": 0, "to": 65535}]],
+		[7, [{"from": 3306, "to": 3306}, {"from": 6379, "to": 6380}]],
+	}
+	some r in rules
+	r.path[4] == 0
+	r.open[0].path == ["resource", "azurerm_network_security_group", "vm", "security_rule", 0, "source_address_prefix"]
+}
+
+test_azure_rule_resources_and_deny_priority if {
+	rules := network.open_rules with input as _input({"azurerm_network_security_rule": {
+		"ssh": object.union(_nsg_rule(300, "Allow", "*", "22"), {"resource_group_name": "rg", "network_security_group_name": "nsg"}),
+		"deny_ssh": object.union(_nsg_rule(200, "Deny", "*", "22"), {"resource_group_name": "rg", "network_security_group_name": "nsg"}),
+		"rdp": object.union(_nsg_rule(300, "Allow", "*", "3389"), {"resource_group_name": "rg", "network_security_group_name": "nsg"}),
+		"deny_rdp_elsewhere": object.union(_nsg_rule(100, "Deny", "*", "3389"), {"resource_group_name": "rg", "network_security_group_name": "other"}),
+		"list": object.union(_nsg_rule(400, "Allow", null, "5432"), {"source_address_prefixes": ["10.0.0.0/8", "0.0.0.0/0"], "resource_group_name": "rg", "network_security_group_name": "nsg"}),
+	}})
+	{r.resource | some r in rules} == {"azurerm_network_security_rule.rdp", "azurerm_network_security_rule.list"}
+	some r in rules
+	r.resource == "azurerm_network_security_rule.list"
+	r.open[0].path == ["resource", "azurerm_network_security_rule", "list", "source_address_prefixes", 1]
+}
+
+# --- terraform-aws-modules/security-group --------------------------------------------------------
+
+_module(body) := {"kind": "terraform", "path": "infra", "doc": {"module": {"sg": body}}, "origins": {}}
+
+_sg(extra) := object.union({"source": "terraform-aws-modules/security-group/aws", "version": "5.3.0", "vpc_id": {"unknown": "module.vpc.vpc_id"}}, extra)
+
+test_module_sources if {
+	rules := network.open_rules with input as {"kind": "terraform", "doc": {"module": {
+		"a": {"source": "terraform-aws-modules/security-group/aws", "ingress_rules": ["ssh-tcp"], "ingress_cidr_blocks": ["0.0.0.0/0"]},
+		"b": {"source": "registry.terraform.io/terraform-aws-modules/security-group/aws//modules/ssh", "ingress_cidr_blocks": ["0.0.0.0/0"]},
+		"c": {"source": "git::https://github.com/terraform-aws-modules/terraform-aws-security-group.git//modules/postgresql?ref=v5.1.0", "ingress_cidr_blocks": ["0.0.0.0/0"]},
+		"d": {"source": "github.com/terraform-aws-modules/terraform-aws-security-group?ref=v5.1.0", "ingress_rules": ["rdp-tcp"], "ingress_cidr_blocks": ["0.0.0.0/0"]},
+		"e": {"source": "example/security-group/aws", "ingress_rules": ["ssh-tcp"], "ingress_cidr_blocks": ["0.0.0.0/0"]},
+		"f": {"source": "terraform-aws-modules/security-group/aws", "create": false, "ingress_rules": ["ssh-tcp"], "ingress_cidr_blocks": ["0.0.0.0/0"]},
+		"g": {"source": "terraform-aws-modules/security-group/aws", "count": 0, "ingress_rules": ["ssh-tcp"], "ingress_cidr_blocks": ["0.0.0.0/0"]},
+	}}}
+	{[r.resource, r.spans] | some r in rules} == {
+		["module.a", [{"from": 22, "to": 22}]],
+		["module.b", [{"from": 22, "to": 22}]],
+		["module.c", [{"from": 5432, "to": 5432}]],
+		["module.d", [{"from": 3389, "to": 3389}]],
+	}
+}
+
+test_module_named_rules_point_at_the_item if {
+	rules := network.open_rules with input as _module(_sg({
+		"ingress_cidr_blocks": ["10.0.0.0/16", "0.0.0.0/0"],
+		"ingress_rules": ["https-443-tcp", "postgresql-tcp", "no-such-rule", "all-all", "all-udp"],
+	}))
+	{[r.path, r.spans, r.open[0].text] | some r in rules} == {
+		[["module", "sg", "ingress_rules", 0], [{"from": 443, "to": 443}], "0.0.0.0/0"],
+		[["module", "sg", "ingress_rules", 1], [{"from": 5432, "to": 5432}], "0.0.0.0/0"],
+		[["module", "sg", "ingress_rules", 3], [{"from": 0, "to": 65535}], "0.0.0.0/0"],
+	}
+}
+
+test_module_rules_without_cidr_open_nothing if {
+	count(network.open_rules) == 0 with input as _module(_sg({"ingress_rules": ["ssh-tcp"]}))
+	count(network.open_rules) == 0 with input as _module(_sg({"ingress_rules": ["ssh-tcp"], "ingress_cidr_blocks": ["10.0.0.0/8"]}))
+	count(network.open_rules) == 0 with input as _module(_sg({"ingress_rules": ["ssh-tcp"], "ingress_cidr_blocks": {"unknown": "var.cidrs"}}))
+}
+
+test_module_ipv6_cidr_blocks if {
+	rules := network.open_rules with input as _module(_sg({"ingress_rules": ["ssh-tcp"], "ingress_ipv6_cidr_blocks": ["::/0"]}))
+	{r.open[0].text | some r in rules} == {"::/0"}
+}
+
+test_module_with_cidr_blocks_items if {
+	rules := network.open_rules with input as _module(_sg({
+		"ingress_cidr_blocks": ["0.0.0.0/0"],
+		"ingress_with_cidr_blocks": [
+			{"rule": "ssh-tcp", "cidr_blocks": "0.0.0.0/0"},
+			{"from_port": 8000, "to_port": 8010, "protocol": "tcp", "cidr_blocks": "10.0.0.0/8,0.0.0.0/0"},
+			{"rule": "postgresql-tcp"},
+			{"rule": "redis-tcp", "cidr_blocks": "10.0.0.0/8"},
+			{"rule": "postgresql-tcp", "from_port": 6432, "to_port": 6432},
+			{"from_port": 53, "to_port": 53, "protocol": "udp", "cidr_blocks": "0.0.0.0/0"},
+		],
+		"ingress_with_ipv6_cidr_blocks": [{"rule": "mysql-tcp", "ipv6_cidr_blocks": "::/0"}],
+	}))
+	{[r.path, r.spans, r.open[0].path] | some r in rules} == {
+		[["module", "sg", "ingress_with_cidr_blocks", 0], [{"from": 22, "to": 22}], ["module", "sg", "ingress_with_cidr_blocks", 0, "cidr_blocks"]],
+		[["module", "sg", "ingress_with_cidr_blocks", 1], [{"from": 8000, "to": 8010}], ["module", "sg", "ingress_with_cidr_blocks", 1, "cidr_blocks"]],
+		[["module", "sg", "ingress_with_cidr_blocks", 2], [{"from": 5432, "to": 5432}], ["module", "sg", "ingress_with_cidr_blocks", 2]],
+		[["module", "sg", "ingress_with_cidr_blocks", 4], [{"from": 6432, "to": 6432}], ["module", "sg", "ingress_with_cidr_blocks", 4]],
+		[["module", "sg", "ingress_with_ipv6_cidr_blocks", 0], [{"from": 3306, "to": 3306}], ["module", "sg", "ingress_with_ipv6_cidr_blocks", 0, "ipv6_cidr_blocks"]],
+	}
+}
+
+test_module_computed_rules_count if {
+	rules := network.open_rules with input as _module(_sg({
+		"ingress_cidr_blocks": ["0.0.0.0/0"],
+		"computed_ingress_rules": ["ssh-tcp", "rdp-tcp"],
+		"number_of_computed_ingress_rules": 1,
+		"computed_ingress_with_cidr_blocks": [{"rule": "mysql-tcp", "cidr_blocks": "0.0.0.0/0"}],
+	}))
+	{r.path | some r in rules} == {["module", "sg", "computed_ingress_rules", 0]}
+}
+
+test_module_presets if {
+	rules := network.open_rules with input as {"kind": "terraform", "doc": {"module": {
+		"ssh": {"source": "terraform-aws-modules/security-group/aws//modules/ssh", "ingress_cidr_blocks": ["0.0.0.0/0"], "ingress_rules": ["postgresql-tcp"]},
+		"mongo": {"source": "terraform-aws-modules/security-group/aws//modules/mongodb", "ingress_cidr_blocks": ["0.0.0.0/0"], "auto_ingress_rules": ["mongodb-27017-tcp"]},
+		"web": {"source": "terraform-aws-modules/security-group/aws//modules/https-443", "ingress_cidr_blocks": ["0.0.0.0/0"]},
+		"oracle": {"source": "terraform-aws-modules/security-group/aws//modules/oracle", "ingress_cidr_ipv4": {"all": "0.0.0.0/0", "vpc": "10.0.0.0/16"}},
+		"rdp": {"source": "terraform-aws-modules/security-group/aws//modules/rdp", "ingress_cidr_ipv4": {"vpc": "10.0.0.0/16"}},
+	}}}
+	{[r.resource, r.path, r.spans, r.open[0].path] | some r in rules} == {
+		["module.ssh", ["module", "ssh"], [{"from": 22, "to": 22}], ["module", "ssh", "ingress_cidr_blocks", 0]],
+		["module.ssh", ["module", "ssh", "ingress_rules", 0], [{"from": 5432, "to": 5432}], ["module", "ssh", "ingress_rules", 0]],
+		["module.mongo", ["module", "mongo"], [{"from": 27017, "to": 27017}], ["module", "mongo", "ingress_cidr_blocks", 0]],
+		["module.web", ["module", "web"], [{"from": 443, "to": 443}], ["module", "web", "ingress_cidr_blocks", 0]],
+		["module.oracle", ["module", "oracle"], [{"from": 1521, "to": 1521}], ["module", "oracle", "ingress_cidr_ipv4", "all"]],
+	}
+}
+
+test_module_v6_rule_map if {
+	rules := network.open_rules with input as _module({"source": "terraform-aws-modules/security-group/aws", "version": "~> 6.0", "ingress_rules": {
+		"ssh": {"from_port": 22, "ip_protocol": "tcp", "cidr_ipv4": "0.0.0.0/0"},
+		"pg": {"from_port": 5432, "to_port": 5432, "ip_protocol": "tcp", "cidr_ipv4": "10.0.0.0/16"},
+		"all": {"ip_protocol": "-1", "cidr_ipv6": "::/0"},
+		"self": {"ip_protocol": "-1", "referenced_security_group_id": "self"},
+	}})
+	{[r.path, r.spans, r.open[0].path] | some r in rules} == {
+		[["module", "sg", "ingress_rules", "ssh"], [{"from": 22, "to": 22}], ["module", "sg", "ingress_rules", "ssh", "cidr_ipv4"]],
+		[["module", "sg", "ingress_rules", "all"], [{"from": 0, "to": 65535}], ["module", "sg", "ingress_rules", "all", "cidr_ipv6"]],
+	}
+}
+
+test_module_odd_shapes_do_not_error if {
+	count(network.open_rules) == 0 with input as {"kind": "terraform", "doc": {"module": {
+		"a": {"source": {"unknown": "var.src"}},
+		"b": {"source": "terraform-aws-modules/security-group/aws", "ingress_rules": "ssh-tcp", "ingress_with_cidr_blocks": [1, "x", {"rule": 7}], "ingress_cidr_blocks": "0.0.0.0/0"},
+		"c": {"source": "terraform-aws-modules/security-group/aws//modules/no-such-preset", "ingress_cidr_blocks": ["0.0.0.0/0"]},
+		"d": "x",
+	}}}
+	count(network.open_rules) == 0 with input as {"kind": "terraform", "doc": {"module": []}}
+}

@@ -3,15 +3,21 @@
 # description: >-
 #   A firewall or security-group rule accepts, from any address (0.0.0.0/0, ::/0, "any", or no
 #   source where the provider reads that as everyone), a port that should never face the
-#   internet: RDP (3389), the Docker API (2375, 2376: root on the host for whoever reaches it),
-#   the Proxmox VE web UI and API (8006), the Kubernetes API (6443), databases (MySQL 3306,
-#   PostgreSQL 5432, Redis 6379, MongoDB 27017, Elasticsearch 9200) or admin UIs (9000:
-#   Portainer, MinIO; 9090: Cockpit, Prometheus). These services are scanned for continuously and
+#   internet: RDP (3389), VNC (5900), the Docker API (2375, 2376: root on the host for whoever
+#   reaches it), the Proxmox VE web UI and API (8006), the Kubernetes API (6443) and kubelet
+#   (10250), etcd (2379), databases (MySQL 3306, PostgreSQL 5432, Redis 6379, MongoDB 27017,
+#   Elasticsearch 9200, SQL Server 1433, memcached 11211 and the others compose and host rules
+#   know) or admin UIs (9000: Portainer, MinIO; 9090: Cockpit, Prometheus; 9443: Portainer).
+#   These services are scanned for continuously and
 #   attacked with default credentials, unauthenticated access and known vulnerabilities; exposed
 #   Docker APIs are taken over for cryptominers, exposed databases are wiped and ransomed. A rule
 #   that opens every port is reported once, naming the ports it exposes; a range is reported once
-#   per range. Sources inside `vpn_cidrs` and narrower networks are fine; values the scan cannot
-#   know never raise a finding. SSH is `terraform.ssh-open-to-world`'s.
+#   per range. The same firewalls as `terraform.ssh-open-to-world` are read: AWS network ACLs and
+#   default security group, Azure network security rules, and the named rules
+#   (`postgresql-tcp`) and presets (`//modules/postgresql`) of the
+#   terraform-aws-modules/security-group module. Sources inside `vpn_cidrs` and narrower networks
+#   are fine; values the scan cannot know never raise a finding. SSH is
+#   `terraform.ssh-open-to-world`'s.
 # related_resources:
 #   - ref: https://docs.docker.com/engine/security/protect-access/
 #   - ref: https://pve.proxmox.com/wiki/Firewall
@@ -21,6 +27,9 @@
 #   - ref: https://registry.terraform.io/providers/digitalocean/digitalocean/latest/docs/resources/firewall
 #   - ref: https://registry.terraform.io/providers/bpg/proxmox/latest/docs/resources/virtual_environment_firewall_rules
 #   - ref: https://registry.terraform.io/providers/terraform-provider-openstack/openstack/latest/docs/resources/networking_secgroup_rule_v2
+#   - ref: https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/network_acl
+#   - ref: https://registry.terraform.io/providers/hashicorp/azurerm/latest/docs/resources/network_security_rule
+#   - ref: https://registry.terraform.io/modules/terraform-aws-modules/security-group/aws
 # custom:
 #   id: terraform.admin-port-open-to-world
 #   severity: high
@@ -43,24 +52,16 @@
 #   fix: none
 package vigie.rules.terraform.admin_port_open_to_world
 
+import data.vigie.lib.ports as port_lists
 import data.vigie.lib.terraform.network
 import rego.v1
 
-# The ports this rule looks for.
-_admin_ports := {
-	2375: "Docker API",
-	2376: "Docker API",
-	3306: "MySQL",
-	3389: "RDP",
-	5432: "PostgreSQL",
-	6379: "Redis",
-	6443: "Kubernetes API",
-	8006: "Proxmox VE",
-	9000: "Portainer/MinIO",
-	9090: "Cockpit/Prometheus",
-	9200: "Elasticsearch",
-	27017: "MongoDB",
-}
+# The ports this rule looks for: the database and admin ports `compose.database-port-published`
+# and `host.service-exposed` look for too (policies/lib/ports.rego).
+_admin_ports := port_lists.exposed_services
+
+# What a rule opening every port names first.
+_highlights := [2375, 3306, 3389, 5432, 6379, 27017]
 
 # One finding per port or range written in an open rule that holds admin ports: a single port
 # names its service, a range lists the admin ports inside it. Findings point at the rule's first
@@ -89,7 +90,7 @@ deny contains finding if {
 	some span in rule.spans
 	network.is_all_ports(span)
 	finding := {
-		"msg": sprintf("%s accepts every port from %s, including %s", [rule.resource, network.open_text(rule), _list(sort(object.keys(names)), names)]),
+		"msg": sprintf("%s accepts every port from %s, including %s and %d other database and admin ports", [rule.resource, network.open_text(rule), _list(_highlights, names), count(names) - count(_highlights)]),
 		"path": network.finding_path(rule),
 	}
 }

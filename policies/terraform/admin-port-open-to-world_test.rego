@@ -12,7 +12,7 @@ _paths(findings) := {f.path | some f in findings}
 
 _msgs(findings) := {f.msg | some f in findings}
 
-_every := "every port from 0.0.0.0/0, including Docker API (2375), Docker API (2376), MySQL (3306), RDP (3389), PostgreSQL (5432), Redis (6379), Kubernetes API (6443), Proxmox VE (8006), Portainer/MinIO (9000), Cockpit/Prometheus (9090), Elasticsearch (9200), MongoDB (27017)"
+_every := "every port from 0.0.0.0/0, including Docker API (2375), MySQL/MariaDB (3306), RDP (3389), PostgreSQL (5432), Redis/Valkey (6379), MongoDB (27017) and 25 other database and admin ports"
 
 test_each_admin_port_is_denied if {
 	rules := [_hrule(sprintf("%d", [port]), ["0.0.0.0/0"]) | some port in [2375, 2376, 3306, 3389, 5432, 6379, 6443, 8006, 9000, 9090, 9200, 27017]]
@@ -34,7 +34,7 @@ test_ssh_and_web_ports_are_not_admin_ports if {
 
 test_range_is_one_finding_listing_admin_ports if {
 	findings := deny with input as _hcloud([_hrule("3000-3400", ["0.0.0.0/0"]), _hrule("80-85", ["0.0.0.0/0"])])
-	_msgs(findings) == {"hcloud_firewall.web accepts ports 3000-3400, including MySQL (3306), RDP (3389), from 0.0.0.0/0"}
+	_msgs(findings) == {"hcloud_firewall.web accepts ports 3000-3400, including MySQL/MariaDB (3306), RDP (3389), from 0.0.0.0/0"}
 }
 
 test_every_port_is_one_finding_per_rule if {
@@ -86,7 +86,7 @@ test_digitalocean_firewall if {
 	]}}})
 	_msgs(findings) == {
 		"digitalocean_firewall.db accepts MongoDB (port 27017) from 0.0.0.0/0",
-		"digitalocean_firewall.db accepts every port from ::/0, including Docker API (2375), Docker API (2376), MySQL (3306), RDP (3389), PostgreSQL (5432), Redis (6379), Kubernetes API (6443), Proxmox VE (8006), Portainer/MinIO (9000), Cockpit/Prometheus (9090), Elasticsearch (9200), MongoDB (27017)",
+		"digitalocean_firewall.db accepts every port from ::/0, including Docker API (2375), MySQL/MariaDB (3306), RDP (3389), PostgreSQL (5432), Redis/Valkey (6379), MongoDB (27017) and 25 other database and admin ports",
 	}
 }
 
@@ -96,7 +96,7 @@ test_google_firewall_one_finding_per_port if {
 		"source_ranges": ["0.0.0.0/0"],
 	}}})
 	_msgs(findings) == {
-		"google_compute_firewall.db accepts MySQL (port 3306) from 0.0.0.0/0",
+		"google_compute_firewall.db accepts MySQL/MariaDB (port 3306) from 0.0.0.0/0",
 		"google_compute_firewall.db accepts PostgreSQL (port 5432) from 0.0.0.0/0",
 	}
 }
@@ -131,4 +131,40 @@ test_openstack_rules if {
 		"es": {"direction": "ingress", "protocol": "tcp", "port_range_min": 9200, "port_range_max": 9200, "remote_group_id": "x"},
 	}})
 	_paths(findings) == {["resource", "openstack_networking_secgroup_rule_v2", "redis", "remote_ip_prefix"]}
+}
+
+test_shared_port_list_covers_more_databases if {
+	findings := deny with input as _hcloud([_hrule("1433", ["0.0.0.0/0"]), _hrule("11211", ["::/0"]), _hrule("5900", ["0.0.0.0/0"])])
+	_msgs(findings) == {
+		"hcloud_firewall.web accepts SQL Server (port 1433) from 0.0.0.0/0",
+		"hcloud_firewall.web accepts memcached (port 11211) from ::/0",
+		"hcloud_firewall.web accepts VNC (port 5900) from 0.0.0.0/0",
+	}
+}
+
+test_network_acl_and_azure if {
+	findings := deny with input as _input({
+		"aws_network_acl": {"public": {"ingress": [
+			{"rule_no": 100, "action": "allow", "protocol": "tcp", "from_port": 5432, "to_port": 5432, "cidr_block": "0.0.0.0/0"},
+			{"rule_no": 110, "action": "deny", "protocol": "tcp", "from_port": 3306, "to_port": 3306, "cidr_block": "0.0.0.0/0"},
+		]}},
+		"azurerm_network_security_rule": {"rdp": {
+			"priority": 100, "direction": "Inbound", "access": "Allow", "protocol": "Tcp",
+			"source_address_prefix": "Internet", "destination_port_range": "3389",
+		}},
+	})
+	_msgs(findings) == {
+		"aws_network_acl.public accepts PostgreSQL (port 5432) from 0.0.0.0/0",
+		"azurerm_network_security_rule.rdp accepts RDP (port 3389) from Internet",
+	}
+}
+
+test_security_group_module_named_rules if {
+	findings := deny with input as {"kind": "terraform", "path": "infra", "origins": {}, "doc": {"module": {"db_sg": {
+		"source": "terraform-aws-modules/security-group/aws",
+		"ingress_cidr_blocks": ["0.0.0.0/0"],
+		"ingress_rules": ["https-443-tcp", "postgresql-tcp"],
+	}}}}
+	_msgs(findings) == {"module.db_sg accepts PostgreSQL (port 5432) from 0.0.0.0/0"}
+	_paths(findings) == {["module", "db_sg", "ingress_rules", 1]}
 }

@@ -8,9 +8,14 @@
 #   CVE-2024-6387, was reachable before authentication) is then all that stands between the
 #   internet and a root shell on the host. A self-hoster rarely needs SSH reachable by anyone
 #   but themselves, which a VPN gives without any open port. A rule that opens a range holding
-#   port 22, or every port, is reported too, once per rule. Sources inside `vpn_cidrs` and
-#   narrower networks are fine; values the scan cannot know (a resource attribute, an unset
-#   variable) never raise a finding.
+#   port 22, or every port, is reported too, once per rule. Read: Hetzner, DigitalOcean, Google,
+#   Proxmox and OpenStack firewalls; AWS security groups (also the default one), their rule
+#   resources and network ACLs; Azure network security rules (inline or not; a lower-numbered
+#   Deny that covers the rule is honoured, as it is in network ACLs); and the
+#   terraform-aws-modules/security-group module, its named rules (`ssh-tcp`) and preset
+#   submodules (`//modules/ssh`) resolved with the module's own rule table. Sources inside
+#   `vpn_cidrs` and narrower networks are fine; values the scan cannot know (a resource
+#   attribute, an unset variable) never raise a finding.
 # related_resources:
 #   - ref: https://registry.terraform.io/providers/hetznercloud/hcloud/latest/docs/resources/firewall
 #   - ref: https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/vpc_security_group_ingress_rule
@@ -18,6 +23,9 @@
 #   - ref: https://registry.terraform.io/providers/digitalocean/digitalocean/latest/docs/resources/firewall
 #   - ref: https://registry.terraform.io/providers/bpg/proxmox/latest/docs/resources/virtual_environment_firewall_rules
 #   - ref: https://registry.terraform.io/providers/terraform-provider-openstack/openstack/latest/docs/resources/networking_secgroup_rule_v2
+#   - ref: https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/network_acl
+#   - ref: https://registry.terraform.io/providers/hashicorp/azurerm/latest/docs/resources/network_security_rule
+#   - ref: https://registry.terraform.io/modules/terraform-aws-modules/security-group/aws
 #   - ref: https://nvd.nist.gov/vuln/detail/CVE-2024-6387
 # custom:
 #   id: terraform.ssh-open-to-world

@@ -356,3 +356,32 @@ test_no_resources_no_findings if {
 	count(deny) == 0 with input as {"kind": "terraform", "path": "x", "doc": {}, "origins": {}}
 	count(deny) == 0 with input as {"kind": "terraform", "path": "x", "doc": {"tfvars": {"terraform.tfvars": {"a": 1}}}, "origins": {}}
 }
+
+test_default_security_group_network_acl_and_azure if {
+	findings := deny with input as _input({
+		"aws_default_security_group": {"default": {"ingress": [{"from_port": 22, "to_port": 22, "protocol": "tcp", "cidr_blocks": ["0.0.0.0/0"]}]}},
+		"aws_network_acl_rule": {"ssh": {"rule_number": 100, "egress": false, "protocol": "tcp", "rule_action": "allow", "cidr_block": "0.0.0.0/0", "from_port": 22, "to_port": 22}},
+		"azurerm_network_security_group": {"vm": {"security_rule": [{
+			"name": "ssh", "priority": 100, "direction": "Inbound", "access": "Allow", "protocol": "*",
+			"source_address_prefix": "*", "destination_port_range": "*",
+		}]}},
+	})
+	_msgs(findings) == {
+		"aws_default_security_group.default accepts SSH (port 22) from 0.0.0.0/0",
+		"aws_network_acl_rule.ssh accepts SSH (port 22) from 0.0.0.0/0",
+		"azurerm_network_security_group.vm accepts every port, SSH (22) included, from *",
+	}
+}
+
+test_security_group_module_forms if {
+	findings := deny with input as {"kind": "terraform", "path": "infra", "origins": {}, "doc": {"module": {
+		"bastion": {"source": "terraform-aws-modules/security-group/aws//modules/ssh", "ingress_cidr_blocks": ["0.0.0.0/0"]},
+		"web": {"source": "terraform-aws-modules/security-group/aws", "ingress_with_cidr_blocks": [
+			{"rule": "http-80-tcp", "cidr_blocks": "0.0.0.0/0"},
+			{"rule": "ssh-tcp", "cidr_blocks": "0.0.0.0/0"},
+		]},
+		"vpn_only": {"source": "terraform-aws-modules/security-group/aws//modules/ssh", "ingress_cidr_blocks": ["100.64.0.0/10"]},
+	}}}
+	_msgs(findings) == {"module.bastion accepts SSH (port 22) from 0.0.0.0/0", "module.web accepts SSH (port 22) from 0.0.0.0/0"}
+	_paths(findings) == {["module", "bastion", "ingress_cidr_blocks", 0], ["module", "web", "ingress_with_cidr_blocks", 1, "cidr_blocks"]}
+}

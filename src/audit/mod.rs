@@ -122,6 +122,7 @@ fn collect(
         &shell_command(&script),
         "",
         opts.ssh.command_timeout,
+        opts.ssh.max_output,
     );
     let mut loaded = match out {
         Ok(out) => source::host::document(host, &out.stdout),
@@ -130,8 +131,11 @@ fn collect(
             return failed(HostStatus::Failed, e);
         }
     };
-    docker_containers(&conn.session, host, compose, ctx, opts, &mut loaded);
+    let docker = docker_containers(&conn.session, host, compose, ctx, opts, &mut loaded);
     ssh::close(&conn.session);
+    if let Err(e) = docker {
+        return failed(HostStatus::Failed, e);
+    }
     Collected {
         status: HostStatus::Reached,
         message: None,
@@ -140,7 +144,8 @@ fn collect(
 }
 
 /// The `docker` document of the host's containers, when it runs Docker; a warning when they
-/// could not be read.
+/// could not be read. A daemon that sends more than `[audit] max_output` fails the host, as its
+/// facts command would.
 fn docker_containers(
     session: &ssh2::Session,
     host: &HostSpec,
@@ -148,16 +153,17 @@ fn docker_containers(
     ctx: &Context,
     opts: &AuditOptions,
     loaded: &mut Loaded,
-) {
+) -> Result<(), SshError> {
     let timeout = opts.ssh.command_timeout;
+    let limit = opts.ssh.max_output;
     // Only a host with a daemon on the default socket is asked for its containers.
     let probe = format!("test -S {}", docker::DEFAULT_SOCKET);
-    match ssh::run(session, &probe, "", timeout) {
+    match ssh::run(session, &probe, "", timeout, limit) {
         Ok(out) if out.status == Some(0) => {}
         // No Docker here (or the probe itself failed: the host's facts are reported anyway).
-        _ => return,
+        _ => return Ok(()),
     }
-    match docker::collect_ssh(session, docker::DEFAULT_SOCKET, timeout) {
+    match docker::collect_ssh(session, docker::DEFAULT_SOCKET, timeout, limit) {
         Ok(c) => {
             let l = docker::document(
                 &host.name,
@@ -168,6 +174,9 @@ fn docker_containers(
             );
             loaded.documents.extend(l.documents);
             loaded.problems.extend(l.problems);
+        }
+        Err(e @ docker::DockerError::TooLarge { .. }) => {
+            return Err(SshError::Command(e.to_string()))
         }
         // Like a fact that could not be read: a warning, the host's other facts still count.
         Err(e) => loaded.problems.push(Problem {
@@ -181,6 +190,7 @@ fn docker_containers(
             )
         }),
     }
+    Ok(())
 }
 
 /// Audit `hosts`: every host's facts evaluated by `engine`. `on_host` is called (on this

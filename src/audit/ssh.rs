@@ -11,6 +11,7 @@ use ssh2::{MethodType, Session};
 use thiserror::Error;
 
 use super::known_hosts::{self, KnownHosts, Verdict};
+use crate::source::host::channel::{self, read_bounded, ReadError};
 use crate::source::host::HostSpec;
 
 /// How to reach hosts: the same for every host of a run.
@@ -22,6 +23,8 @@ pub struct SshOptions {
     pub accept_unknown: bool,
     /// `$HOME`, for the default keys.
     pub home: Option<PathBuf>,
+    /// Bytes a host may print on one channel (`[audit] max_output`).
+    pub max_output: usize,
 }
 
 /// Why a host could not be audited.
@@ -345,12 +348,14 @@ fn is_transport_error(e: &ssh2::Error) -> bool {
     matches!(e.code(), ssh2::ErrorCode::Session(-7 | -9 | -13 | -43))
 }
 
-/// Run `command` on one exec channel, writing `stdin` to it, within `timeout` in all.
+/// Run `command` on one exec channel, writing `stdin` to it, within `timeout` in all; a command
+/// printing more than `max_output` bytes (standard output and error together) is an error.
 pub fn run(
     session: &Session,
     command: &str,
     stdin: &str,
     timeout: Duration,
+    max_output: usize,
 ) -> Result<Output, SshError> {
     let deadline = Instant::now() + timeout;
     let remaining = || deadline.saturating_duration_since(Instant::now());
@@ -373,32 +378,28 @@ pub fn run(
     }
     let _ = channel.send_eof();
 
-    let mut stdout = Vec::new();
-    let mut buf = [0u8; 32 * 1024];
-    loop {
-        let left = remaining();
-        if left.is_zero() {
-            return Err(timed_out());
+    let printed = read_bounded(session, &mut channel, deadline, max_output).map_err(|e| match e {
+        ReadError::TimedOut => timed_out(),
+        ReadError::TooLarge { limit } => {
+            SshError::Command(channel::too_large("the facts command", limit))
         }
-        session.set_timeout(millis(left));
-        match channel.read(&mut buf) {
-            Ok(0) => break,
-            Ok(n) => stdout.extend_from_slice(buf.get(..n).unwrap_or(&[])),
-            Err(e) if e.kind() == std::io::ErrorKind::TimedOut || remaining().is_zero() => {
-                return Err(timed_out())
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => return Err(timed_out()),
-            Err(e) => return Err(SshError::Command(format!("reading the output: {e}"))),
+        ReadError::Io(e) => SshError::Command(format!("reading the output: {e}")),
+    });
+    let printed = match printed {
+        Ok(p) => p,
+        Err(e) => {
+            // Stop the command's output at the host; the session is closed by the caller.
+            session.set_timeout(1000);
+            let _ = channel.close();
+            return Err(e);
         }
-    }
-    let mut stderr = Vec::new();
+    };
     session.set_timeout(millis(remaining().min(Duration::from_secs(2))));
-    let _ = channel.stderr().read_to_end(&mut stderr);
     let _ = channel.wait_close();
     let status = channel.exit_status().ok();
     Ok(Output {
-        stdout: String::from_utf8_lossy(&stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&stderr).into_owned(),
+        stdout: String::from_utf8_lossy(&printed.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&printed.stderr).into_owned(),
         status,
     })
 }

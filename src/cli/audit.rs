@@ -9,6 +9,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::audit::{self, AuditOptions, KnownHosts, SshOptions};
 use crate::cli::{report_settings_error, ExitStatus, Format, OutputArgs};
+use crate::output::escape;
 use crate::scan::HostStatus;
 use crate::settings::inventory::{load_inventory, parse_host_arg};
 use crate::settings::Env;
@@ -71,7 +72,7 @@ pub fn run(args: AuditArgs, cwd: &Path) -> ExitStatus {
         match parse_host_arg(arg, &env) {
             Ok(h) => hosts.push(h),
             Err(e) => {
-                eprintln!("error: invalid --host {e}");
+                eprintln!("error: invalid --host {}", escape::line(&e.to_string()));
                 return ExitStatus::Error;
             }
         }
@@ -97,7 +98,7 @@ pub fn run(args: AuditArgs, cwd: &Path) -> ExitStatus {
     let mut seen = std::collections::HashSet::new();
     for h in &hosts {
         if !seen.insert(h.name.as_str()) {
-            eprintln!("error: host {} is given twice", h.name);
+            eprintln!("error: host {} is given twice", escape::line(&h.name));
             return ExitStatus::Error;
         }
     }
@@ -121,7 +122,10 @@ pub fn run(args: AuditArgs, cwd: &Path) -> ExitStatus {
     let known = match KnownHosts::load(&known_path) {
         Ok(k) => k,
         Err(e) => {
-            eprintln!("error: cannot read {}: {e}", known_path.display());
+            eprintln!(
+                "error: cannot read {}: {e}",
+                escape::line(&known_path.display().to_string())
+            );
             return ExitStatus::Error;
         }
     };
@@ -141,6 +145,7 @@ pub fn run(args: AuditArgs, cwd: &Path) -> ExitStatus {
                 .unwrap_or(settings.audit.command_timeout),
             accept_unknown: args.insecure_accept_unknown_host_keys,
             home: env.home.clone(),
+            max_output: settings.audit.max_output,
         },
         concurrency: args
             .concurrency
@@ -165,9 +170,9 @@ pub fn run(args: AuditArgs, cwd: &Path) -> ExitStatus {
     };
     let report = audit::audit(&hosts, compose, &engine, &settings, &ctx, &opts, |h| {
         if h.status != HostStatus::Reached {
-            progress.println(format!("{}: {}", h.name, h.status.as_str()));
+            progress.println(format!("{}: {}", escape::line(&h.name), h.status.as_str()));
         }
-        progress.set_message(h.name.clone());
+        progress.set_message(escape::line(&h.name).into_owned());
         progress.inc(1);
     });
     progress.finish_and_clear();

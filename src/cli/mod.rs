@@ -15,10 +15,11 @@ use miette::{LabeledSpan, MietteDiagnostic, NamedSource, Report as MReport};
 
 use crate::finding::Severity;
 use crate::output::previous::{Previous, PreviousError};
-use crate::output::{timestamp, Emitter, Html, HtmlContext, Human, Json, Sarif};
+use crate::output::{escape, timestamp, Emitter, Html, HtmlContext, Human, Json, Sarif};
 use crate::policy::{Engine, PolicyError, PolicySet};
 use crate::scan::{Report, Verdict};
 use crate::settings::{RuleSetting, Settings, SettingsError};
+use crate::write::{write_atomic, WriteOptions};
 
 /// Exit codes, as documented in the README.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,9 +82,14 @@ pub struct OutputArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
-    /// Write the report to FILE (atomically) instead of standard output.
+    /// Write the report to FILE instead of standard output: atomically (a private temporary
+    /// file beside it, renamed over it), keeping an existing file's permissions, else 0600.
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// With --output: when FILE is a symbolic link, replace the file it points to (still
+    /// atomically) instead of refusing to write.
+    #[arg(long)]
+    pub follow_symlinks: bool,
     /// Exit with 1 when a finding is at or above this severity [default: low, or `fail_on` in vigie.toml].
     #[arg(long, value_enum, value_name = "SEVERITY")]
     pub fail_on: Option<FailOn>,
@@ -109,6 +115,12 @@ pub struct Output<'a> {
 impl OutputArgs {
     /// Check the flags (exit 2 on a mistake) and read the previous report.
     pub fn prepare(&self) -> Result<Output<'_>, ExitStatus> {
+        if let Some(path) = &self.output {
+            if let Err(e) = crate::write::check_destination(path, &self.write_options()) {
+                eprintln!("error: {}", escape::line(&e.to_string()));
+                return Err(ExitStatus::Error);
+            }
+        }
         let previous = match &self.previous {
             None => None,
             Some(_) if self.format != Format::Html => {
@@ -130,6 +142,14 @@ impl OutputArgs {
             args: self,
             previous,
         })
+    }
+
+    /// How `--output` is written.
+    pub fn write_options(&self) -> WriteOptions {
+        WriteOptions {
+            follow_symlinks: self.follow_symlinks,
+            new_mode: crate::write::REPORT_MODE,
+        }
     }
 
     /// The settings (`--config`, else ./vigie.toml) and the engine compiled from the built-in
@@ -196,13 +216,13 @@ impl Output<'_> {
             }),
         };
         let written = match &args.output {
-            Some(path) => write_atomic(path, |w| emitter.emit(report, w))
-                .map_err(|e| format!("cannot write {}: {e}", path.display())),
+            Some(path) => write_atomic(path, &args.write_options(), |w| emitter.emit(report, w))
+                .map_err(|e| e.to_string()),
             None => write_stdout(|w| emitter.emit(report, w))
                 .map_err(|e| format!("cannot write the report: {e}")),
         };
         if let Err(e) = written {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", escape::line(&e));
             return ExitStatus::Error;
         }
         match report.verdict(threshold) {
@@ -214,14 +234,24 @@ impl Output<'_> {
 }
 
 fn report_previous_error(e: &PreviousError) {
-    let diag = MietteDiagnostic::new(format!("invalid previous report: {e}"))
-        .with_code("vigie::previous")
-        .with_help("--previous takes a report written by `vigie scan --format json`");
+    let diag = MietteDiagnostic::new(format!(
+        "invalid previous report: {}",
+        escape::text(&e.to_string())
+    ))
+    .with_code("vigie::previous")
+    .with_help("--previous takes a report written by `vigie scan --format json`");
     match (&e.text, e.offset()) {
-        (Some(text), Some(at)) => print_report(
-            MReport::new(diag.with_label(LabeledSpan::at(at..at, "here")))
-                .with_source_code(NamedSource::new(e.path.display().to_string(), text.clone())),
-        ),
+        (Some(text), Some(at)) => {
+            let mut at = [at, at];
+            let text = escape::source(text, &mut at);
+            print_report(
+                MReport::new(diag.with_label(LabeledSpan::at(at[0]..at[1], "here")))
+                    .with_source_code(NamedSource::new(
+                        escape::line(&e.path.display().to_string()),
+                        text,
+                    )),
+            );
+        }
         _ => print_report(MReport::new(diag)),
     }
 }
@@ -300,25 +330,30 @@ fn print_report(report: MReport) {
 }
 
 pub(crate) fn report_settings_error(e: &SettingsError) {
-    let mut diag = MietteDiagnostic::new(format!("invalid configuration: {}", e.message))
-        .with_code("vigie::config");
+    let mut diag = MietteDiagnostic::new(format!(
+        "invalid configuration: {}",
+        escape::text(&e.message)
+    ))
+    .with_code("vigie::config");
+    let path = escape::line(&e.path.display().to_string()).into_owned();
     match (&e.text, &e.span) {
         (Some(text), Some(span)) => {
-            diag = diag.with_label(LabeledSpan::at(span.clone(), "here"));
-            print_report(
-                MReport::new(diag)
-                    .with_source_code(NamedSource::new(e.path.display().to_string(), text.clone())),
-            );
+            let mut at = [span.start, span.end];
+            let text = escape::source(text, &mut at);
+            diag = diag.with_label(LabeledSpan::at(at[0]..at[1].max(at[0]), "here"));
+            print_report(MReport::new(diag).with_source_code(NamedSource::new(path, text)));
         }
-        _ => print_report(MReport::new(
-            diag.with_help(format!("in {}", e.path.display())),
-        )),
+        _ => print_report(MReport::new(diag.with_help(format!("in {path}")))),
     }
 }
 
 pub(crate) fn report_policy_error(e: &PolicyError) {
-    let diag = MietteDiagnostic::new(format!("policy error in {}: {}", e.file, e.message))
-        .with_code("vigie::policy");
+    let diag = MietteDiagnostic::new(format!(
+        "policy error in {}: {}",
+        escape::line(&e.file),
+        escape::text(&e.message)
+    ))
+    .with_code("vigie::policy");
     print_report(MReport::new(diag));
 }
 
@@ -329,33 +364,6 @@ pub(crate) fn load_policies(dirs: &[PathBuf]) -> Result<PolicySet, PolicyError> 
         set.add_dir(d)?;
     }
     Ok(set)
-}
-
-/// Write `path` atomically: `write` fills a temporary file beside it, which is then renamed over
-/// it; on any error the temporary file is removed and `path` is untouched.
-pub(crate) fn write_atomic(
-    path: &Path,
-    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
-) -> io::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
-    let tmp = dir.join(format!(".{name}.vigie-{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut w = io::BufWriter::new(std::fs::File::create(&tmp)?);
-        write(&mut w)?;
-        let file = w.into_inner().map_err(io::IntoInnerError::into_error)?;
-        file.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
 }
 
 /// Write to stdout through a buffer; a closed pipe (`vigie ... | head`) is not an error.

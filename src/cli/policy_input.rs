@@ -8,6 +8,7 @@ use rayon::prelude::*;
 use serde_json::Value;
 
 use crate::cli::{report_settings_error, write_stdout, ExitStatus};
+use crate::output::escape;
 use crate::problem::Level;
 use crate::project::{self, Parts};
 use crate::scan::plan;
@@ -62,7 +63,12 @@ pub fn run(args: &InputArgs, cwd: &Path) -> ExitStatus {
             .line_col()
             .map(|lc| format!(":{}:{}", lc.line, lc.column))
             .unwrap_or_default();
-        eprintln!("{}{at}: {}: {}", p.file, p.level.as_str(), p.message);
+        eprintln!(
+            "{}{at}: {}: {}",
+            escape::line(&p.file),
+            p.level.as_str(),
+            escape::text(&p.message)
+        );
         failed |= p.level == Level::Error;
     }
     if failed {

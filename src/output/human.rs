@@ -1,5 +1,6 @@
 //! Human output: each finding with its rule, severity and the source snippet, underlined.
-//! This is the only module that uses miette's renderer for findings.
+//! This is the only module that uses miette's renderer for findings. Everything from the inputs
+//! is escaped (`escape`) on its way to the terminal.
 
 use std::fmt::Write as _;
 use std::io::{self, Write};
@@ -10,7 +11,7 @@ use miette::{
 };
 
 use crate::finding::{mask, Finding, Severity};
-use crate::output::Emitter;
+use crate::output::{escape, Emitter};
 use crate::problem::{Level, Problem};
 use crate::scan::{HostStatus, Report};
 
@@ -49,22 +50,24 @@ fn masked_source(f: &Finding) -> (String, usize, usize) {
 
 pub fn render_finding(f: &Finding, color: bool, help: Option<&str>) -> String {
     let (source, start, len) = masked_source(f);
-    let mut diag = MietteDiagnostic::new(format!("{}: {}", f.severity, f.message))
-        .with_code(f.rule_id.clone())
+    let mut at = [start, start + len];
+    let source = escape::source(&source, &mut at);
+    let mut diag = MietteDiagnostic::new(format!("{}: {}", f.severity, escape::text(&f.message)))
+        .with_code(escape::line(&f.rule_id))
         .with_severity(miette_severity(f.severity))
-        .with_label(LabeledSpan::at(start..start + len, "here"));
+        .with_label(LabeledSpan::at(at[0]..at[1].max(at[0]), "here"));
     if let Some(h) = help {
-        diag = diag.with_help(h.to_string());
+        diag = diag.with_help(escape::text(h));
     }
-    let report = MReport::new(diag)
-        .with_source_code(NamedSource::new(f.location.file.display.clone(), source));
+    let name = escape::line(&f.location.file.display).into_owned();
+    let report = MReport::new(diag).with_source_code(NamedSource::new(name, source));
     let mut out = String::new();
     let _ = handler(color).render_report(&mut out, report.as_ref());
     out
 }
 
 pub fn render_problem(p: &Problem, color: bool, secrets: &[String]) -> String {
-    let mut diag = MietteDiagnostic::new(p.message.clone())
+    let mut diag = MietteDiagnostic::new(escape::text(&p.message))
         .with_code(if p.level == Level::Error {
             "vigie::input"
         } else {
@@ -79,11 +82,13 @@ pub fn render_problem(p: &Problem, color: bool, secrets: &[String]) -> String {
         Some(span) => {
             let mut offsets = [span.range.start as usize, span.range.end as usize];
             let text = mask(&span.file.text, secrets, &mut offsets);
+            let text = escape::source(&text, &mut offsets);
             let [s, e] = offsets;
             diag = diag.with_label(LabeledSpan::at(s..e.max(s), "here"));
-            MReport::new(diag).with_source_code(NamedSource::new(span.file.display.clone(), text))
+            let name = escape::line(&span.file.display).into_owned();
+            MReport::new(diag).with_source_code(NamedSource::new(name, text))
         }
-        None => MReport::new(diag.with_help(format!("in {}", p.file))),
+        None => MReport::new(diag.with_help(format!("in {}", escape::line(&p.file)))),
     };
     let mut out = String::new();
     let _ = handler(color).render_report(&mut out, report.as_ref());

@@ -1,5 +1,6 @@
 //! Report formats. Every format renders the same `Report`; only `cli` chooses one.
 
+pub mod escape;
 mod html;
 mod human;
 mod json;

@@ -64,11 +64,39 @@ impl Rule {
     }
 }
 
-/// Every policy file of the run and the rules among them.
+/// A data table the policies read as `data.vigie.tables.<name>`: a JSON file under a policy
+/// directory's `data/` folder (`policies/data/terraform-aws-security-group.json` is
+/// `data.vigie.tables.terraform_aws_security_group`).
+#[derive(Debug, Clone)]
+pub struct DataTable {
+    /// `builtin:data/x.json` or the path on disk.
+    pub file: String,
+    pub name: String,
+    pub value: Value,
+}
+
+impl DataTable {
+    fn parse(file: String, text: &str) -> Result<Self, PolicyError> {
+        let stem = Path::new(&file)
+            .file_stem()
+            .map(|s| s.to_string_lossy().replace(['-', '.'], "_"))
+            .unwrap_or_default();
+        let value: Value = serde_json::from_str(text)
+            .map_err(|e| PolicyError::new(&file, format!("is not a JSON data table: {e}")))?;
+        Ok(Self {
+            file,
+            name: stem,
+            value,
+        })
+    }
+}
+
+/// Every policy file of the run, the rules among them, and their data tables.
 #[derive(Debug, Default)]
 pub struct PolicySet {
     pub files: Vec<PolicyFile>,
     pub rules: Vec<Arc<Rule>>,
+    pub tables: Vec<DataTable>,
 }
 
 fn package_of(text: &str) -> Option<String> {
@@ -85,13 +113,23 @@ impl PolicySet {
         for (rel, text) in embedded::EMBEDDED {
             set.add(format!("{BUILTIN_PREFIX}{rel}"), (*text).to_string(), true)?;
         }
+        for (rel, text) in embedded::EMBEDDED_DATA {
+            set.add_table(DataTable::parse(format!("{BUILTIN_PREFIX}{rel}"), text)?);
+        }
         Ok(set)
+    }
+
+    /// A table of a `--policy` directory replaces the built-in one of the same name (a newer
+    /// copy of a module's rule table, say).
+    fn add_table(&mut self, table: DataTable) {
+        self.tables.retain(|t| t.name != table.name);
+        self.tables.push(table);
     }
 
     /// Add every `.rego` file below `dir`.
     pub fn add_dir(&mut self, dir: &Path) -> Result<(), PolicyError> {
         let mut files = Vec::new();
-        collect_rego(dir, &mut files)?;
+        collect_ext(dir, "rego", &mut files)?;
         if files.is_empty() {
             return Err(PolicyError::new(
                 dir.display().to_string(),
@@ -106,6 +144,21 @@ impl PolicySet {
                 )
             })?;
             self.add(f.display().to_string(), text, false)?;
+        }
+        let data = dir.join("data");
+        if data.is_dir() {
+            let mut tables = Vec::new();
+            collect_ext(&data, "json", &mut tables)?;
+            for f in tables {
+                let text =
+                    crate::fsio::read_text(&f, crate::fsio::MAX_POLICY_SIZE).map_err(|e| {
+                        PolicyError::new(
+                            f.display().to_string(),
+                            format!("cannot read: {}", e.reason()),
+                        )
+                    })?;
+                self.add_table(DataTable::parse(f.display().to_string(), &text)?);
+            }
         }
         Ok(())
     }
@@ -159,11 +212,16 @@ impl PolicySet {
 /// How deep `--policy` directories nest (a link loop would otherwise recurse forever).
 const MAX_POLICY_DEPTH: usize = 32;
 
-fn collect_rego(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), PolicyError> {
-    collect_rego_at(dir, out, 0)
+fn collect_ext(dir: &Path, ext: &str, out: &mut Vec<PathBuf>) -> Result<(), PolicyError> {
+    collect_ext_at(dir, ext, out, 0)
 }
 
-fn collect_rego_at(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) -> Result<(), PolicyError> {
+fn collect_ext_at(
+    dir: &Path,
+    ext: &str,
+    out: &mut Vec<PathBuf>,
+    depth: usize,
+) -> Result<(), PolicyError> {
     if depth > MAX_POLICY_DEPTH {
         return Err(PolicyError::new(
             dir.display().to_string(),
@@ -176,8 +234,8 @@ fn collect_rego_at(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) -> Result<(
     paths.sort();
     for p in paths {
         if p.is_dir() {
-            collect_rego_at(&p, out, depth + 1)?;
-        } else if p.extension().is_some_and(|e| e == "rego") {
+            collect_ext_at(&p, ext, out, depth + 1)?;
+        } else if p.extension().is_some_and(|e| e == ext) {
             out.push(p);
         }
     }
@@ -207,14 +265,22 @@ pub struct Engine {
     rules: Arc<[Arc<Rule>]>,
 }
 
-fn new_engine(files: &[&PolicyFile], config: &Value) -> Result<regorus::Engine, PolicyError> {
+fn new_engine(
+    files: &[&PolicyFile],
+    tables: &[DataTable],
+    config: &Value,
+) -> Result<regorus::Engine, PolicyError> {
     let mut engine = regorus::Engine::new();
     for f in files {
         engine
             .add_policy(f.name.clone(), f.text.clone())
             .map_err(|e| PolicyError::new(&f.name, format!("does not compile:\n{e}")))?;
     }
-    let data = serde_json::json!({ "vigie": { "config": config } });
+    let tables: serde_json::Map<String, Value> = tables
+        .iter()
+        .map(|t| (t.name.clone(), t.value.clone()))
+        .collect();
+    let data = serde_json::json!({ "vigie": { "config": config, "tables": tables } });
     engine.add_data(regorus::Value::from(data)).map_err(|e| {
         PolicyError::new(
             "vigie.toml",
@@ -253,7 +319,7 @@ impl Engine {
         builtin_policies: bool,
     ) -> Result<Self, PolicyError> {
         let files: Vec<&PolicyFile> = set.files.iter().filter(|f| !f.is_test).collect();
-        let mut inner = new_engine(&files, config)?;
+        let mut inner = new_engine(&files, &set.tables, config)?;
         if builtin_policies || files.iter().any(|f| !f.name.starts_with(BUILTIN_PREFIX)) {
             check_builtins(&inner, builtin_policies)?;
         }

@@ -46,7 +46,7 @@ pub fn run(
     filter: Option<&str>,
 ) -> Result<Vec<TestResult>, PolicyError> {
     let files: Vec<_> = set.files.iter().collect();
-    let engine = super::new_engine(&files, config)?;
+    let engine = super::new_engine(&files, &set.tables, config)?;
     let mut results = Vec::new();
     for f in &set.files {
         for name in test_names(&f.text) {

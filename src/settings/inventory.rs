@@ -17,6 +17,12 @@ use crate::source::host::{BackupSpec, HostSpec};
 pub const DEFAULT_CONCURRENCY: usize = 100;
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 pub const DEFAULT_COMMAND_TIMEOUT: Duration = Duration::from_secs(60);
+/// The most a host may print on one channel (the facts script, `docker inspect`, the Docker
+/// API's answers) when `[audit] max_output` does not say: far above a real host's facts, far
+/// below what would strain vigie's memory with a hundred hosts in flight.
+pub const DEFAULT_MAX_OUTPUT: usize = 16 * 1024 * 1024;
+/// The bounds of `[audit] max_output`.
+const MAX_OUTPUT_RANGE: std::ops::RangeInclusive<u64> = 1024..=1024 * 1024 * 1024;
 
 /// The environment defaults come from (`$USER`, `$HOME`), passed in so that tests choose it.
 #[derive(Debug, Clone, Default)]
@@ -62,6 +68,8 @@ pub struct AuditSettings {
     pub concurrency: usize,
     /// `None`: `~/.ssh/known_hosts`.
     pub known_hosts: Option<PathBuf>,
+    /// Bytes a host may print on one channel before it is given up on.
+    pub max_output: usize,
 }
 
 impl Default for AuditSettings {
@@ -71,6 +79,7 @@ impl Default for AuditSettings {
             command_timeout: DEFAULT_COMMAND_TIMEOUT,
             concurrency: DEFAULT_CONCURRENCY,
             known_hosts: None,
+            max_output: DEFAULT_MAX_OUTPUT,
         }
     }
 }
@@ -82,6 +91,7 @@ pub(super) struct RawAudit {
     command_timeout: Option<toml::Spanned<toml::Value>>,
     concurrency: Option<toml::Spanned<i64>>,
     known_hosts: Option<String>,
+    max_output: Option<toml::Spanned<toml::Value>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -130,6 +140,28 @@ struct RawInventory {
 
 type Err<'a> = dyn Fn(Option<Range<usize>>, String) -> SettingsError + 'a;
 
+/// A size as `vigie.toml` writes it: a number of bytes, or a string of a whole number and a
+/// binary unit (`"512KiB"`, `"16MiB"`).
+fn size(v: &toml::Value) -> Option<u64> {
+    match v {
+        toml::Value::Integer(i) => u64::try_from(*i).ok(),
+        toml::Value::String(s) => {
+            let s = s.trim();
+            let digits = s.bytes().take_while(u8::is_ascii_digit).count();
+            let (n, unit) = s.split_at(digits);
+            let scale: u64 = match unit.trim_start() {
+                "" | "B" => 1,
+                "KiB" => 1 << 10,
+                "MiB" => 1 << 20,
+                "GiB" => 1 << 30,
+                _ => return None,
+            };
+            n.parse::<u64>().ok()?.checked_mul(scale)
+        }
+        _ => None,
+    }
+}
+
 fn seconds(
     v: &toml::Spanned<toml::Value>,
     what: &str,
@@ -174,6 +206,19 @@ pub(super) fn audit_settings(
                 err(
                     Some(c.span()),
                     "audit.concurrency must be between 1 and 10000".into(),
+                )
+            })?;
+    }
+    if let Some(v) = &raw.max_output {
+        s.max_output = size(v.get_ref())
+            .filter(|n| MAX_OUTPUT_RANGE.contains(n))
+            .and_then(|n| usize::try_from(n).ok())
+            .ok_or_else(|| {
+                err(
+                    Some(v.span()),
+                    "audit.max_output must be a size between 1KiB and 1GiB: a number of bytes, \
+                     or a whole number and B, KiB, MiB or GiB (\"16MiB\")"
+                        .into(),
                 )
             })?;
     }
@@ -488,6 +533,7 @@ backup = { marker = "/var/backups/done" }
         assert_eq!(s.audit.connect_timeout, Duration::from_millis(2500));
         assert_eq!(s.audit.concurrency, 8);
         assert_eq!(s.audit.known_hosts, Some(PathBuf::from("/srv/kh")));
+        assert_eq!(s.audit.max_output, DEFAULT_MAX_OUTPUT);
         assert_eq!(s.hosts[0].user, "ops");
         let e =
             Settings::parse_with(Path::new("v"), "[audit]\nconcurrency = 0\n", &env()).unwrap_err();
@@ -499,5 +545,32 @@ backup = { marker = "/var/backups/done" }
         )
         .unwrap_err();
         assert_eq!(e.span.map(|s| s.start), Some(26));
+    }
+
+    #[test]
+    fn max_output_takes_bytes_or_a_binary_unit() {
+        let parse = |v: &str| {
+            Settings::parse_with(
+                Path::new("v"),
+                &format!("[audit]\nmax_output = {v}\n"),
+                &env(),
+            )
+        };
+        assert_eq!(parse("\"16MiB\"").unwrap().audit.max_output, 16 << 20);
+        assert_eq!(parse("\"512 KiB\"").unwrap().audit.max_output, 512 << 10);
+        assert_eq!(parse("65536").unwrap().audit.max_output, 65536);
+        assert_eq!(parse("\"1GiB\"").unwrap().audit.max_output, 1 << 30);
+        for bad in [
+            "\"16MB\"", "\"lots\"", "0", "-1", "100", "\"2GiB\"", "1.5", "\"MiB\"",
+        ] {
+            let e = parse(bad).unwrap_err();
+            assert!(
+                e.message.contains("audit.max_output"),
+                "{bad}: {}",
+                e.message
+            );
+            // The span is the value, on line 2.
+            assert_eq!(e.span.map(|s| s.start), Some(21), "{bad}");
+        }
     }
 }

@@ -87,6 +87,9 @@ pub fn client_key(dir: &Path) -> ClientKey {
 pub struct HostConfig {
     /// Extra sshd_config lines (e.g. `PasswordAuthentication yes`, `ForceCommand sleep 600`).
     pub sshd_extra: Vec<String>,
+    /// Directories bind-mounted in the host's own view before sshd starts: (what, where), e.g.
+    /// a fresh directory over `/root`, for a home of the host's own.
+    pub binds: Vec<(PathBuf, String)>,
 }
 
 pub struct NetnsHost {
@@ -173,8 +176,13 @@ impl NetnsHost {
         std::fs::write(&host.sshd_config, conf).map_err(|e| e.to_string())?;
         std::fs::create_dir_all("/run/sshd").map_err(|e| e.to_string())?;
         // Own hostname and own /etc/ssh: `sshd -T` run over SSH shows this host's settings.
+        let binds: String = config
+            .binds
+            .iter()
+            .map(|(what, at)| format!("mount --bind '{}' '{at}' && ", what.display()))
+            .collect();
         let script = format!(
-            "hostname {name} && mount --bind {etc} /etc/ssh && exec /usr/sbin/sshd -D -e -f /etc/ssh/sshd_config",
+            "hostname {name} && mount --bind {etc} /etc/ssh && {binds}exec /usr/sbin/sshd -D -e -f /etc/ssh/sshd_config",
             etc = etc.display()
         );
         let child = Command::new("ip")

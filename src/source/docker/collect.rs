@@ -8,6 +8,8 @@
 //! host forbids stream-local forwarding, `docker inspect` runs over an exec channel instead.
 
 use std::io::{Read, Write};
+
+use crate::source::host::channel::{read_bounded, ReadError};
 use std::os::unix::net::UnixStream as StdUnixStream;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -49,6 +51,9 @@ pub enum DockerError {
     /// The socket cannot be reached and there is no `docker` command: no Docker on the host.
     #[error("no Docker on the host ({0})")]
     Absent(String),
+    /// The daemon (or `docker inspect`) sent more than the limit: the host is not audited.
+    #[error("{}", crate::source::host::channel::too_large("Docker", *.limit))]
+    TooLarge { limit: usize },
 }
 
 /// The socket path `DOCKER_HOST` names (`unix:///path`), or the default socket. Another scheme
@@ -172,12 +177,14 @@ pub struct Collected {
 
 /// Every container of the Docker daemon on the other end of `session` (authenticated), through
 /// its socket `socket_path`, or with `docker inspect` over an exec channel when the host forbids
-/// stream-local forwarding. `timeout` bounds the whole collection. The session is used in
-/// non-blocking mode while the API is read and left as it was found.
+/// stream-local forwarding. `timeout` bounds the whole collection, `max_output` the bytes the
+/// host may send (every API answer together, or `docker inspect`'s output). The session is used
+/// in non-blocking mode while the API is read and left as it was found.
 pub fn collect_ssh(
     session: &ssh2::Session,
     socket_path: &str,
     timeout: Duration,
+    max_output: usize,
 ) -> Result<Collected, DockerError> {
     let deadline = Instant::now() + timeout;
     let previous_timeout = session.timeout();
@@ -190,22 +197,23 @@ pub fn collect_ssh(
     session.set_timeout(previous_timeout);
     match opened {
         Ok(channel) => {
-            let containers = through_channel(session, channel, socket_path, deadline)?;
+            let containers = through_channel(session, channel, socket_path, deadline, max_output)?;
             Ok(Collected {
                 containers,
                 via: Via::Socket,
             })
         }
         Err(refused) => {
-            let containers = exec_inspect(session, socket_path, deadline).map_err(|e| match e {
-                DockerError::Exec(why) => DockerError::Exec(format!(
-                    "{why} (after stream-local forwarding to {socket_path} failed: {refused})"
-                )),
-                DockerError::Absent(why) => {
-                    DockerError::Absent(format!("{socket_path}: {refused}; {why}"))
-                }
-                other => other,
-            })?;
+            let containers =
+                exec_inspect(session, socket_path, deadline, max_output).map_err(|e| match e {
+                    DockerError::Exec(why) => DockerError::Exec(format!(
+                        "{why} (after stream-local forwarding to {socket_path} failed: {refused})"
+                    )),
+                    DockerError::Absent(why) => {
+                        DockerError::Absent(format!("{socket_path}: {refused}; {why}"))
+                    }
+                    other => other,
+                })?;
             Ok(Collected {
                 containers,
                 via: Via::Exec {
@@ -224,6 +232,7 @@ fn through_channel(
     channel: ssh2::Channel,
     socket_path: &str,
     deadline: Instant,
+    max_output: usize,
 ) -> Result<Vec<Value>, DockerError> {
     let endpoint = format!("ssh stream-local {socket_path}");
     let (ours, theirs) = StdUnixStream::pair()?;
@@ -233,11 +242,15 @@ fn through_channel(
     let was_blocking = session.is_blocking();
     session.set_blocking(false);
     let result = std::thread::scope(|scope| {
-        let pump = scope.spawn(|| pump(channel, theirs, &stop, deadline));
+        let pump = scope.spawn(|| pump(channel, theirs, &stop, deadline, max_output));
         let result = run_over(ours, &endpoint, deadline);
         stop.store(true, Ordering::Relaxed);
         let pumped = pump.join();
         match (result, pumped) {
+            // The answers stopped at the limit: whatever the client made of the cut, that is why.
+            (_, Ok(Err(e))) if e.kind() == std::io::ErrorKind::FileTooLarge => {
+                Err(DockerError::TooLarge { limit: max_output })
+            }
             (Ok(v), Ok(Ok(()))) => Ok(v),
             (Err(e), _) => Err(e),
             (Ok(_), Ok(Err(e))) => Err(DockerError::Ssh(format!(
@@ -325,14 +338,17 @@ fn run_over(
 }
 
 /// Copy bytes both ways between the socket pair's end and the SSH channel until either side is
-/// done, `stop` is set or the deadline passes. The session is non-blocking: every call returns at
-/// once, and the loop sleeps a little when nothing moved.
+/// done, `stop` is set or the deadline passes; more than `limit` bytes from the host is an error
+/// of kind `FileTooLarge`. The session is non-blocking: every call returns at once, and the loop
+/// sleeps a little when nothing moved.
 fn pump(
     mut channel: ssh2::Channel,
     mut local: StdUnixStream,
     stop: &AtomicBool,
     deadline: Instant,
+    limit: usize,
 ) -> std::io::Result<()> {
+    let mut received = 0usize;
     use std::io::ErrorKind::{Interrupted, WouldBlock};
     let mut to_remote: Vec<u8> = Vec::new();
     let mut to_local: Vec<u8> = Vec::new();
@@ -385,6 +401,13 @@ fn pump(
                     }
                 }
                 Ok(n) => {
+                    received = received.saturating_add(n);
+                    if received > limit {
+                        break Err(std::io::Error::new(
+                            std::io::ErrorKind::FileTooLarge,
+                            "the host sent more than the limit",
+                        ));
+                    }
                     to_local.extend_from_slice(buf.get(..n).unwrap_or_default());
                     moved = true;
                 }
@@ -454,6 +477,7 @@ fn exec_inspect(
     session: &ssh2::Session,
     socket_path: &str,
     deadline: Instant,
+    max_output: usize,
 ) -> Result<Vec<Value>, DockerError> {
     let left = deadline.saturating_duration_since(Instant::now());
     let previous_timeout = session.timeout();
@@ -468,12 +492,21 @@ fn exec_inspect(
         channel
             .exec(&command)
             .map_err(|e| ssh("cannot run docker", e))?;
-        let mut stdout = Vec::new();
-        channel
-            .read_to_end(&mut stdout)
-            .map_err(|e| DockerError::Exec(format!("reading its output: {e}")))?;
-        let mut stderr = String::new();
-        let _ = channel.stderr().read_to_string(&mut stderr);
+        let printed = match read_bounded(session, &mut channel, deadline, max_output) {
+            Ok(p) => p,
+            Err(e) => {
+                let _ = channel.close();
+                return Err(match e {
+                    ReadError::TooLarge { limit } => DockerError::TooLarge { limit },
+                    ReadError::TimedOut => {
+                        DockerError::Exec(format!("did not finish within {:?}", left))
+                    }
+                    ReadError::Io(e) => DockerError::Exec(format!("reading its output: {e}")),
+                });
+            }
+        };
+        let stdout = printed.stdout;
+        let stderr = String::from_utf8_lossy(&printed.stderr);
         let _ = channel.wait_close();
         let status = channel.exit_status().unwrap_or(-1);
         if status == 127 {

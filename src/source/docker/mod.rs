@@ -150,11 +150,12 @@ pub fn audit_ssh(
     host: &str,
     socket_path: &str,
     timeout: std::time::Duration,
+    max_output: usize,
     compose: &drift::ComposeFiles,
     ctx: &Context,
 ) -> Loaded {
     let display = ssh_display(host);
-    match collect_ssh(session, socket_path, timeout) {
+    match collect_ssh(session, socket_path, timeout, max_output) {
         Ok(collected) => document(host, &display, &collected.containers, compose, ctx),
         Err(DockerError::Absent(_)) => Loaded::default(),
         Err(e) => unreadable(&display, &e, Level::Warning),

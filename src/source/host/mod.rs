@@ -3,6 +3,7 @@
 //! ([`document`]). A transcript saved with a small header is a *recorded facts* file
 //! (`*.facts`) that `vigie scan` re-checks offline, through the same document and rules.
 
+pub mod channel;
 mod doc;
 pub mod parse;
 pub mod script;

@@ -162,6 +162,7 @@ pub fn script_with_token(spec: &HostSpec, token: &str) -> String {
             passphrase_file,
         }) => {
             let pass = match passphrase_file {
+                // borg splits BORG_PASSCOMMAND as a shell would: the path is quoted inside.
                 Some(p) => format!("BORG_PASSCOMMAND={} ", q(&format!("cat -- {}", q(p)))),
                 None => String::new(),
             };
@@ -171,7 +172,8 @@ pub fn script_with_token(spec: &HostSpec, token: &str) -> String {
                 true,
                 "borg",
                 &format!(
-                    "env {pass}BORG_RELOCATED_REPO_ACCESS_IS_OK=no BORG_UNKNOWN_UNENCRYPTED_REPO_ACCESS_IS_OK=no borg list --json --bypass-lock -- {}",
+                    "env {pass}sh -c {} sh {}",
+                    q(BORG_LIST.trim()),
                     q(repository)
                 ),
             );
@@ -190,6 +192,28 @@ pub fn script_with_token(spec: &HostSpec, token: &str) -> String {
     s.push_str("printf '\\n%s end\\n' \"$T\"\n");
     s
 }
+
+/// `borg list --json` of the repository `$1`, leaving nothing on the host: borg writes a cache
+/// and a security directory (and creates its config directory) even to list, so all of them
+/// point into a directory made for this run and removed when it ends, however it ends. Keys of
+/// `keyfile` repositories are read from the user's own keys directory when there is one. With
+/// no memory of earlier runs every repository is one borg has not seen: an unencrypted one is
+/// listed all the same (listing writes nothing a swapped repository could read), and none can
+/// have been relocated. `--bypass-lock`: no lock is written into the repository either.
+const BORG_LIST: &str = r#"
+d=$(mktemp -d) || exit 125
+trap 'rm -rf -- "$d"' EXIT
+trap 'exit 129' HUP
+trap 'exit 130' INT
+trap 'exit 143' TERM
+k=${XDG_CONFIG_HOME:-$HOME/.config}/borg/keys
+[ -d "$k" ] || k=$d/keys
+BORG_BASE_DIR=$d BORG_CONFIG_DIR=$d/config BORG_CACHE_DIR=$d/cache BORG_SECURITY_DIR=$d/security
+BORG_KEYS_DIR=$k BORG_UNKNOWN_UNENCRYPTED_REPO_ACCESS_IS_OK=yes BORG_RELOCATED_REPO_ACCESS_IS_OK=no
+export BORG_BASE_DIR BORG_CONFIG_DIR BORG_CACHE_DIR BORG_SECURITY_DIR BORG_KEYS_DIR
+export BORG_UNKNOWN_UNENCRYPTED_REPO_ACCESS_IS_OK BORG_RELOCATED_REPO_ACCESS_IS_OK
+borg list --json --bypass-lock -- "$1"
+"#;
 
 const PRELUDE: &str = r#"
 # vigie: gather facts, read-only. Each command's output, error output and exit status is printed
