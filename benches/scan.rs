@@ -19,7 +19,7 @@ fn benches(c: &mut Criterion) {
     });
 
     let engine = Engine::compile(&set, &settings.config, |_| true).unwrap();
-    let ctx = Context { cwd: root.clone() };
+    let ctx = Context::new(root.clone());
     let unit = Unit {
         kind: vigie::document::Kind::Compose,
         files: vec![root.join("examples/homelab/compose.yaml")],

@@ -12,6 +12,7 @@ pub mod cli;
 pub mod discover;
 pub mod document;
 pub mod finding;
+pub mod fsio;
 pub mod output;
 pub mod policy;
 pub mod problem;

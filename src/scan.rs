@@ -172,7 +172,7 @@ pub fn plan(paths: &[PathBuf], settings: &Settings, ctx: &Context) -> (Vec<Unit>
         .into_iter()
         .flat_map(|(k, files)| match k {
             Kind::Docker => source::docker::units(files, &compose),
-            _ => source::units(k, files),
+            _ => source::units(k, files, ctx),
         })
         .collect();
     let compose_units: Vec<Unit> = units

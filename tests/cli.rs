@@ -660,3 +660,6 @@ fn policy_data_tables_reach_rego_and_a_policy_dir_can_replace_one() {
         t.stderr
     );
 }
+
+#[path = "cli/boundary.rs"]
+mod boundary;

@@ -438,9 +438,7 @@ fn docker_containers_are_collected_and_audited() {
         Some("/nonexistent/docker.sock"),
         Duration::from_secs(5),
         &ComposeFiles::default(),
-        &Context {
-            cwd: PathBuf::from("/"),
-        },
+        &Context::new(PathBuf::from("/")),
     );
     assert!(unreadable.documents.is_empty());
     assert_eq!(unreadable.problems[0].file, "docker://local/docker inspect");
@@ -456,9 +454,7 @@ fn docker_containers_are_collected_and_audited() {
     assert_eq!(vpn["State"]["Status"], "created");
     assert_eq!(vpn["HostConfig"]["Privileged"], true);
 
-    let ctx = Context {
-        cwd: tree.path().to_path_buf(),
-    };
+    let ctx = Context::new(tree.path().to_path_buf());
     let compose = ComposeFiles::new(vec![in_git.clone()], None);
     let loaded = docker::document(
         docker::LOCAL_HOST,
@@ -528,9 +524,7 @@ fn docker_containers_are_collected_and_audited() {
         &docker::local_display(),
         &containers,
         &ComposeFiles::new(vec![same.path().join("app/docker-compose.yml")], None),
-        &Context {
-            cwd: same.path().to_path_buf(),
-        },
+        &Context::new(same.path().to_path_buf()),
     );
     assert!(!findings(&loaded)
         .iter()

@@ -60,10 +60,13 @@ pub struct KnownHosts {
 impl KnownHosts {
     /// Read `path`; a missing file knows no host (every key is then unknown).
     pub fn load(path: &Path) -> std::io::Result<Self> {
-        match std::fs::read_to_string(path) {
+        match crate::fsio::read_text(path, crate::fsio::MAX_KNOWN_HOSTS_SIZE) {
             Ok(text) => Ok(Self::parse(&text)),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Self::default()),
-            Err(e) => Err(e),
+            Err(crate::fsio::ReadError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {
+                Ok(Self::default())
+            }
+            Err(crate::fsio::ReadError::Io(e)) => Err(e),
+            Err(e) => Err(std::io::Error::other(e.to_string())),
         }
     }
 

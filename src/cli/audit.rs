@@ -152,9 +152,7 @@ pub fn run(args: AuditArgs, cwd: &Path) -> ExitStatus {
             .map_or(settings.audit.concurrency, |c| c as usize),
         known_hosts: known,
     };
-    let ctx = Context {
-        cwd: cwd.to_path_buf(),
-    };
+    let ctx = Context::with_roots(cwd, &args.paths);
     let compose = audit::find_compose(&args.paths, &settings, &ctx);
 
     let progress = if args.out.format == Format::Human && std::io::stderr().is_terminal() {

@@ -33,9 +33,7 @@ pub fn run(args: &InputArgs, cwd: &Path) -> ExitStatus {
             return ExitStatus::Error;
         }
     };
-    let ctx = Context {
-        cwd: cwd.to_path_buf(),
-    };
+    let ctx = Context::with_roots(cwd, &args.paths);
     let (units, mut problems) = plan(&args.paths, &settings, &ctx);
     let loaded: Vec<_> = units.par_iter().map(|u| source::load(u, &ctx)).collect();
     let mut inputs = Vec::new();

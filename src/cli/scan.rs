@@ -26,9 +26,7 @@ pub fn run(args: ScanArgs, cwd: &Path) -> ExitStatus {
         Ok(p) => p,
         Err(status) => return status,
     };
-    let ctx = Context {
-        cwd: cwd.to_path_buf(),
-    };
+    let ctx = Context::with_roots(cwd, &args.paths);
     let report = scan(&args.paths, &engine, &settings, &ctx);
     let targets: Vec<String> = args.paths.iter().map(|p| p.display().to_string()).collect();
     output.finish(&report, &settings, "scan", &targets)

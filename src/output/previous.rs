@@ -121,11 +121,13 @@ impl PreviousError {
 impl Previous {
     /// Read a vigie JSON report.
     pub fn load(path: &Path) -> Result<Self, PreviousError> {
-        let text = std::fs::read_to_string(path).map_err(|e| PreviousError {
-            path: path.to_path_buf(),
-            message: format!("cannot read the previous report: {e}"),
-            position: None,
-            text: None,
+        let text = crate::fsio::read_text(path, crate::fsio::MAX_REPORT_SIZE).map_err(|e| {
+            PreviousError {
+                path: path.to_path_buf(),
+                message: format!("cannot read the previous report: {}", e.reason()),
+                position: None,
+                text: None,
+            }
         })?;
         Self::parse(path, text)
     }

@@ -137,8 +137,11 @@ impl PolicySet {
             ));
         }
         for f in files {
-            let text = std::fs::read_to_string(&f).map_err(|e| {
-                PolicyError::new(f.display().to_string(), format!("cannot read: {e}"))
+            let text = crate::fsio::read_text(&f, crate::fsio::MAX_POLICY_SIZE).map_err(|e| {
+                PolicyError::new(
+                    f.display().to_string(),
+                    format!("cannot read: {}", e.reason()),
+                )
             })?;
             self.add(f.display().to_string(), text, false)?;
         }
@@ -147,9 +150,13 @@ impl PolicySet {
             let mut tables = Vec::new();
             collect_ext(&data, "json", &mut tables)?;
             for f in tables {
-                let text = std::fs::read_to_string(&f).map_err(|e| {
-                    PolicyError::new(f.display().to_string(), format!("cannot read: {e}"))
-                })?;
+                let text =
+                    crate::fsio::read_text(&f, crate::fsio::MAX_POLICY_SIZE).map_err(|e| {
+                        PolicyError::new(
+                            f.display().to_string(),
+                            format!("cannot read: {}", e.reason()),
+                        )
+                    })?;
                 self.add_table(DataTable::parse(f.display().to_string(), &text)?);
             }
         }
@@ -202,14 +209,32 @@ impl PolicySet {
     }
 }
 
+/// How deep `--policy` directories nest (a link loop would otherwise recurse forever).
+const MAX_POLICY_DEPTH: usize = 32;
+
 fn collect_ext(dir: &Path, ext: &str, out: &mut Vec<PathBuf>) -> Result<(), PolicyError> {
+    collect_ext_at(dir, ext, out, 0)
+}
+
+fn collect_ext_at(
+    dir: &Path,
+    ext: &str,
+    out: &mut Vec<PathBuf>,
+    depth: usize,
+) -> Result<(), PolicyError> {
+    if depth > MAX_POLICY_DEPTH {
+        return Err(PolicyError::new(
+            dir.display().to_string(),
+            format!("policy directories nest more than {MAX_POLICY_DEPTH} deep (a link loop?)"),
+        ));
+    }
     let entries = std::fs::read_dir(dir)
         .map_err(|e| PolicyError::new(dir.display().to_string(), format!("cannot read: {e}")))?;
     let mut paths: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
     paths.sort();
     for p in paths {
         if p.is_dir() {
-            collect_ext(&p, ext, out)?;
+            collect_ext_at(&p, ext, out, depth + 1)?;
         } else if p.extension().is_some_and(|e| e == ext) {
             out.push(p);
         }

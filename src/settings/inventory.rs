@@ -342,11 +342,17 @@ fn default_name(address: &str, port: u16) -> String {
 
 /// Read an `--inventory` file (`[[hosts]]` tables, the same as in `vigie.toml`).
 pub fn load_inventory(path: &Path, env: &Env) -> Result<Vec<HostSpec>, SettingsError> {
-    let text = std::fs::read_to_string(path).map_err(|e| SettingsError {
-        path: path.to_path_buf(),
-        text: None,
-        span: None,
-        message: format!("cannot read the inventory {}: {e}", path.display()),
+    let text = crate::fsio::read_text(path, crate::fsio::MAX_SETTINGS_SIZE).map_err(|e| {
+        SettingsError {
+            path: path.to_path_buf(),
+            text: None,
+            span: None,
+            message: format!(
+                "cannot read the inventory {}: {}",
+                path.display(),
+                e.reason()
+            ),
+        }
     })?;
     parse_inventory(path, &text, env)
 }

@@ -137,6 +137,23 @@ impl Settings {
             None => {
                 let p = cwd.join(FILE_NAME);
                 if p.is_file() {
+                    // Found, not named: it belongs to the tree being scanned, so it must not be
+                    // a link out of it (its text would be quoted in a parse error).
+                    let inside = match (std::fs::canonicalize(&p), std::fs::canonicalize(cwd)) {
+                        (Ok(target), Ok(dir)) => target.starts_with(dir),
+                        _ => false,
+                    };
+                    if !inside {
+                        return Err(SettingsError {
+                            path: p.clone(),
+                            text: None,
+                            span: None,
+                            message: format!(
+                                "{} leads outside the working directory: not read (name it with --config to use it)",
+                                p.display()
+                            ),
+                        });
+                    }
                     Self::load(&p)
                 } else {
                     Ok(Self::default())
@@ -146,11 +163,13 @@ impl Settings {
     }
 
     pub fn load(path: &Path) -> Result<Self, SettingsError> {
-        let text = std::fs::read_to_string(path).map_err(|e| SettingsError {
-            path: path.to_path_buf(),
-            text: None,
-            span: None,
-            message: format!("cannot read {}: {e}", path.display()),
+        let text = crate::fsio::read_text(path, crate::fsio::MAX_SETTINGS_SIZE).map_err(|e| {
+            SettingsError {
+                path: path.to_path_buf(),
+                text: None,
+                span: None,
+                message: format!("cannot read {}: {}", path.display(), e.reason()),
+            }
         })?;
         Self::parse(path, &text)
     }

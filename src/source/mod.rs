@@ -11,28 +11,102 @@ pub mod traefik;
 pub mod yaml;
 
 use std::fs;
-use std::io::Read;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
 use crate::document::{Document, Kind};
-use crate::problem::Problem;
+use crate::fsio::{self, ReadError};
+use crate::problem::{Level, Problem};
 use crate::project::Parts;
 use crate::text::SourceFile;
 
 /// Files larger than this are reported, not read.
 pub const MAX_FILE_SIZE: u64 = 8 * 1024 * 1024;
 /// How much of a file content sniffing reads.
-const SNIFF_BYTES: usize = 64 * 1024;
+const SNIFF_BYTES: u64 = 64 * 1024;
 
 /// What loading needs to know about the run.
 #[derive(Debug, Clone)]
 pub struct Context {
     /// Paths are shown relative to this directory.
     pub cwd: PathBuf,
+    /// The scan roots, canonical: nothing outside them is read.
+    roots: Arc<[PathBuf]>,
 }
 
 impl Context {
+    /// A context whose only root is `cwd` (a scan of the working directory).
+    pub fn new(cwd: impl Into<PathBuf>) -> Self {
+        let cwd = cwd.into();
+        let roots = Self::roots_of(&cwd, std::slice::from_ref(&cwd));
+        Self { cwd, roots }
+    }
+
+    /// A context for a run over `paths` (as given on the command line, relative to `cwd`): each
+    /// directory is a root, and a file's root is the directory it is named in, so that the
+    /// files beside it (`.env`, an override, an imported snippet) can be read, but nothing
+    /// above it.
+    pub fn with_roots(cwd: impl Into<PathBuf>, paths: &[PathBuf]) -> Self {
+        let cwd = cwd.into();
+        let roots = Self::roots_of(&cwd, paths);
+        Self { cwd, roots }
+    }
+
+    fn roots_of(cwd: &Path, paths: &[PathBuf]) -> Arc<[PathBuf]> {
+        let mut roots: Vec<PathBuf> = paths
+            .iter()
+            .filter_map(|p| {
+                let p = cwd.join(p);
+                let dir = if fs::metadata(&p).is_ok_and(|m| m.is_dir()) {
+                    p
+                } else {
+                    normalize_path(&p).parent()?.to_path_buf()
+                };
+                fs::canonicalize(dir).ok()
+            })
+            .collect();
+        roots.sort();
+        roots.dedup();
+        roots.into()
+    }
+
+    /// The canonical scan roots.
+    pub fn roots(&self) -> &[PathBuf] {
+        &self.roots
+    }
+
+    /// Whether a canonical path is inside a scan root.
+    fn inside(&self, canonical: &Path) -> bool {
+        self.roots.iter().any(|r| canonical.starts_with(r))
+    }
+
+    /// Where `path` leads after following every symbolic link, when that is inside the scan
+    /// roots: the one check every include (Caddy `import`, compose `env_file`, a Terraform
+    /// module `source`, ...) and every file read goes through. Outside is
+    /// [`ReadError::Outside`], and nothing is opened.
+    pub fn resolve_include(&self, path: &Path) -> Result<PathBuf, ReadError> {
+        let canonical = fs::canonicalize(path)?;
+        if self.inside(&canonical) {
+            Ok(canonical)
+        } else {
+            Err(ReadError::Outside(canonical))
+        }
+    }
+
+    /// Read a file inside the scan roots: resolved with [`Context::resolve_include`], opened
+    /// without following a link swapped in since and without blocking, refused unless the
+    /// handle is a regular file inside the roots, and read up to `limit` bytes.
+    pub fn open_inside(&self, path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
+        let canonical = self.resolve_include(path)?;
+        let file = fsio::open_regular(&canonical, true)?;
+        if let Some(real) = fsio::handle_path(&file) {
+            if !self.inside(&real) {
+                return Err(ReadError::Outside(real));
+            }
+        }
+        fsio::read_file(file, limit)
+    }
+
     /// The path shown to users: relative to the working directory when below it, `/`-separated.
     pub fn display(&self, path: &Path) -> String {
         let rel = path.strip_prefix(&self.cwd).unwrap_or(path);
@@ -114,11 +188,9 @@ pub fn sniffable(name: &str) -> bool {
         || name.ends_with(".toml")
 }
 
-/// Recognise a file by its content (only the first bytes are read).
+/// Recognise a file by its content (only the first bytes of a regular file are read).
 pub fn classify_by_content(path: &Path) -> Option<Kind> {
-    let mut head = Vec::with_capacity(SNIFF_BYTES);
-    let file = fs::File::open(path).ok()?;
-    file.take(SNIFF_BYTES as u64).read_to_end(&mut head).ok()?;
+    let head = fsio::read_head(path, SNIFF_BYTES)?;
     let text = String::from_utf8_lossy(&head);
     let name = path
         .file_name()
@@ -140,12 +212,12 @@ pub fn classify_by_content(path: &Path) -> Option<Kind> {
 
 /// Group the discovered files of one kind into units. Recorded `docker inspect` dumps are
 /// compared with no compose file here: see [`docker::units`].
-pub fn units(kind: Kind, files: Vec<PathBuf>) -> Vec<Unit> {
+pub fn units(kind: Kind, files: Vec<PathBuf>, ctx: &Context) -> Vec<Unit> {
     match kind {
         Kind::Compose => compose::units(files),
         Kind::Terraform => terraform::units(files),
         Kind::Headscale => headscale::units(files),
-        Kind::Caddy => caddy::units(files),
+        Kind::Caddy => caddy::units(files, ctx),
         Kind::Traefik => traefik::units(files, &[]),
         Kind::Project => Vec::new(),
         Kind::Host => host::units(files),
@@ -219,23 +291,18 @@ pub fn normalize_path(path: &Path) -> PathBuf {
     out
 }
 
-/// Read a text file for parsing, refusing what is too large, binary or not UTF-8.
+/// Read a text file for parsing, refusing what is outside the scan roots, not a regular file,
+/// too large, binary or not UTF-8. Outside the roots is a warning (the file is not part of
+/// the scan); the others are errors.
 pub fn read_source(path: &Path, ctx: &Context) -> Result<Arc<SourceFile>, Problem> {
     let display = ctx.display(path);
-    let meta =
-        fs::metadata(path).map_err(|e| Problem::error(&display, format!("cannot read: {e}")))?;
-    if meta.len() > MAX_FILE_SIZE {
-        return Err(Problem::error(
-            &display,
-            format!(
-                "file is {:.1} MiB, larger than the {} MiB limit for configuration files; not scanned",
-                meta.len() as f64 / (1024.0 * 1024.0),
-                MAX_FILE_SIZE / (1024 * 1024)
-            ),
-        ));
-    }
-    let mut bytes =
-        fs::read(path).map_err(|e| Problem::error(&display, format!("cannot read: {e}")))?;
+    let mut bytes = ctx.open_inside(path, MAX_FILE_SIZE).map_err(|e| {
+        let mut p = Problem::error(&display, e.to_string());
+        if matches!(e, ReadError::Outside(_)) {
+            p.level = Level::Warning;
+        }
+        p
+    })?;
     if let Some(pos) = bytes.iter().position(|&b| b == 0) {
         return Err(Problem::error(
             &display,
@@ -282,14 +349,121 @@ pub(crate) fn load_written(kind: Kind, files: &[(&str, &str)]) -> (tempfile::Tem
             paths.push(p);
         }
     }
-    let ctx = Context {
-        cwd: dir.path().to_path_buf(),
-    };
+    let ctx = Context::new(dir.path());
     let mut loaded = Loaded::default();
-    for unit in units(kind, paths) {
+    for unit in units(kind, paths, &ctx) {
         let l = load(&unit, &ctx);
         loaded.documents.extend(l.documents);
         loaded.problems.extend(l.problems);
     }
     (dir, loaded)
+}
+
+#[cfg(test)]
+mod boundary_tests {
+    use super::*;
+
+    /// `root/` (the scan root, with `inside.txt`, a link to it, a link out and a linked
+    /// directory out) beside `outside/secret.txt`.
+    fn tree() -> (tempfile::TempDir, Context) {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("root");
+        let outside = dir.path().join("outside");
+        fs::create_dir_all(root.join("sub")).unwrap();
+        fs::create_dir_all(&outside).unwrap();
+        fs::write(root.join("inside.txt"), "in").unwrap();
+        fs::write(outside.join("secret.txt"), "secret").unwrap();
+        std::os::unix::fs::symlink(root.join("inside.txt"), root.join("sub/ok-link")).unwrap();
+        std::os::unix::fs::symlink(outside.join("secret.txt"), root.join("out-link")).unwrap();
+        std::os::unix::fs::symlink(&outside, root.join("out-dir")).unwrap();
+        let ctx = Context::with_roots(dir.path(), &[PathBuf::from("root")]);
+        (dir, ctx)
+    }
+
+    #[test]
+    fn inside_after_following_links() {
+        let (dir, ctx) = tree();
+        let root = dir.path().join("root");
+        assert!(ctx.resolve_include(&root.join("inside.txt")).is_ok());
+        assert!(ctx.resolve_include(&root.join("sub/ok-link")).is_ok());
+        assert!(ctx.resolve_include(&root.join("sub/../inside.txt")).is_ok());
+        assert_eq!(
+            ctx.open_inside(&root.join("sub/ok-link"), 10).unwrap(),
+            b"in"
+        );
+    }
+
+    #[test]
+    fn outside_by_dotdot_absolute_or_link_is_refused_unopened() {
+        let (dir, ctx) = tree();
+        let root = dir.path().join("root");
+        for p in [
+            root.join("../outside/secret.txt"),
+            root.join("sub/../../outside/secret.txt"),
+            dir.path().join("outside/secret.txt"),
+            root.join("out-link"),
+            root.join("out-dir/secret.txt"),
+            root.join("out-dir"),
+            PathBuf::from("/etc/passwd"),
+        ] {
+            assert!(
+                matches!(ctx.resolve_include(&p), Err(ReadError::Outside(_))),
+                "{}",
+                p.display()
+            );
+            assert!(matches!(
+                ctx.open_inside(&p, 100),
+                Err(ReadError::Outside(_))
+            ));
+        }
+        // A file's root is the directory it is named in, not the directory above.
+        let file_ctx = Context::with_roots(dir.path(), &[PathBuf::from("root/inside.txt")]);
+        assert!(file_ctx.resolve_include(&root.join("sub/ok-link")).is_ok());
+        assert!(matches!(
+            file_ctx.resolve_include(&dir.path().join("outside/secret.txt")),
+            Err(ReadError::Outside(_))
+        ));
+        // A link named explicitly is judged against the directory it is named in.
+        let link_ctx = Context::with_roots(dir.path(), &[PathBuf::from("root/out-link")]);
+        assert_eq!(link_ctx.roots(), &[fs::canonicalize(&root).unwrap()]);
+        assert!(read_source(&root.join("out-link"), &link_ctx).is_err());
+    }
+
+    #[test]
+    fn a_prefix_of_a_name_is_not_inside() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir_all(dir.path().join("app")).unwrap();
+        fs::write(dir.path().join("app-secrets"), "x").unwrap();
+        let ctx = Context::with_roots(dir.path(), &[PathBuf::from("app")]);
+        assert!(matches!(
+            ctx.resolve_include(&dir.path().join("app-secrets")),
+            Err(ReadError::Outside(_))
+        ));
+    }
+
+    #[test]
+    fn read_source_refuses_what_is_not_a_regular_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let ctx = Context::new("/");
+        let p = read_source(Path::new("/dev/zero"), &ctx).unwrap_err();
+        assert_eq!(
+            p.message,
+            "not a regular file (a character device): not read"
+        );
+        assert_eq!(p.level, Level::Error);
+        let fifo = dir.path().join("pipe.yaml");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if made.is_ok_and(|s| s.success()) {
+            let p = read_source(&fifo, &ctx).unwrap_err();
+            assert_eq!(p.message, "not a regular file (a FIFO): not read");
+            assert!(classify_by_content(&fifo).is_none());
+        }
+        let outside = read_source(Path::new("/etc/passwd"), &Context::new(dir.path())).unwrap_err();
+        assert_eq!(outside.level, Level::Warning);
+        assert!(
+            outside.message.contains("outside the scanned tree"),
+            "{}",
+            outside.message
+        );
+    }
 }

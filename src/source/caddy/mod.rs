@@ -37,7 +37,7 @@ pub fn matches_name(name: &str) -> bool {
 /// One unit per Caddyfile. A Caddyfile that another one of the scan imports is read as part of
 /// that one, not on its own (it is often a fragment: a list of directives, or sites relying on
 /// the importer's snippets).
-pub fn units(mut files: Vec<PathBuf>) -> Vec<Unit> {
+pub fn units(mut files: Vec<PathBuf>, ctx: &Context) -> Vec<Unit> {
     files.sort();
     files.dedup();
     let index: HashMap<PathBuf, usize> = files
@@ -51,7 +51,7 @@ pub fn units(mut files: Vec<PathBuf>) -> Vec<Unit> {
             let imports = if is_json(f) {
                 Vec::new()
             } else {
-                parser::imported_files(f)
+                parser::imported_files(f, ctx)
             };
             imports
                 .iter()
@@ -524,9 +524,7 @@ http://plain.example.com {
             "transport",
         ];
         let dir = tempfile::tempdir().unwrap();
-        let ctx = Context {
-            cwd: dir.path().to_path_buf(),
-        };
+        let ctx = Context::new(dir.path().to_path_buf());
         let env: env::Env = [("X".to_string(), "v w".to_string())].into();
         for _ in 0..3000 {
             let len = next() % 60;

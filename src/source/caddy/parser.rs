@@ -10,6 +10,7 @@ use std::sync::Arc;
 use serde_json::{json, Value};
 
 use crate::document::{Origin, Span};
+use crate::fsio::ReadError;
 use crate::problem::{Level, Problem};
 use crate::source::{read_source, Context};
 use crate::text::{SourceFile, TextRange};
@@ -530,6 +531,10 @@ impl Parser<'_> {
                 .parent()
                 .map(Path::to_path_buf)
                 .unwrap_or_default();
+            if let Some(warning) = import_outside(self.ctx, &base, &name, &pattern.span) {
+                self.problems.push(warning);
+                return Vec::new();
+            }
             let paths = match glob(&base, &name) {
                 Ok(p) => p,
                 Err(GlobError::NotFound) => {
@@ -552,6 +557,18 @@ impl Parser<'_> {
                     Level::Warning,
                     pattern.span.clone(),
                     format!("no files match the import glob {name}"),
+                ));
+            }
+            // A file the glob found may be a link out of the scan roots.
+            let (paths, outside): (Vec<PathBuf>, Vec<PathBuf>) = paths.into_iter().partition(|p| {
+                import_outside(self.ctx, &base, &p.to_string_lossy(), &pattern.span).is_none()
+            });
+            for p in outside {
+                self.problems.extend(import_outside(
+                    self.ctx,
+                    &base,
+                    &p.to_string_lossy(),
+                    &pattern.span,
                 ));
             }
             let mut body = Vec::new();
@@ -623,6 +640,28 @@ impl Parser<'_> {
         self.files.insert(path.to_path_buf(), tokens.clone());
         tokens
     }
+}
+
+/// The warning for an import whose fixed part (the file, or the directory a glob lists)
+/// resolves outside the scan roots: nothing there is listed or read.
+fn import_outside(ctx: &Context, base: &Path, pattern: &str, at: &Span) -> Option<Problem> {
+    outside_roots(ctx, base, pattern).then(|| {
+        Problem::at(
+            Level::Warning,
+            at.clone(),
+            format!("import {pattern}: outside the scanned tree: not read"),
+        )
+    })
+}
+
+/// Whether the fixed part of an import pattern resolves outside the scan roots.
+fn outside_roots(ctx: &Context, base: &Path, pattern: &str) -> bool {
+    let full = base.join(pattern);
+    let fixed: PathBuf = full
+        .components()
+        .take_while(|c| !c.as_os_str().to_string_lossy().contains(['*', '?', '[']))
+        .collect();
+    matches!(ctx.resolve_include(&fixed), Err(ReadError::Outside(_)))
 }
 
 fn same_file(a: &Path, b: &Path) -> bool {
@@ -846,10 +885,11 @@ fn wildcard_match(pattern: &str, name: &str) -> bool {
 
 /// The files a Caddyfile imports, found by a quick look at its `import` lines (for grouping
 /// files into units: a false match only merges a file into the document that imports it).
-pub fn imported_files(path: &Path) -> Vec<PathBuf> {
-    let Ok(text) = std::fs::read_to_string(path) else {
+pub fn imported_files(path: &Path, ctx: &Context) -> Vec<PathBuf> {
+    let Ok(text) = ctx.open_inside(path, crate::source::MAX_FILE_SIZE) else {
         return Vec::new();
     };
+    let text = String::from_utf8_lossy(&text);
     let Ok(tokens) = lexer::lex(&text) else {
         return Vec::new();
     };
@@ -862,7 +902,7 @@ pub fn imported_files(path: &Path) -> Vec<PathBuf> {
         let Some(pattern) = tokens.get(i + 1).filter(|p| !p.newline_before) else {
             continue;
         };
-        if pattern.text.contains("{$") {
+        if pattern.text.contains("{$") || outside_roots(ctx, &base, &pattern.text) {
             continue;
         }
         if let Ok(paths) = glob(&base, &pattern.text) {
@@ -876,6 +916,33 @@ pub fn imported_files(path: &Path) -> Vec<PathBuf> {
 mod tests {
     use super::*;
 
+    #[test]
+    fn imports_outside_the_scan_roots_are_refused_before_any_listing() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("root");
+        std::fs::create_dir_all(root.join("snippets")).unwrap();
+        std::fs::create_dir_all(dir.path().join("outside")).unwrap();
+        let ctx = Context::with_roots(dir.path(), &[PathBuf::from("root")]);
+        let at = Span::new(
+            SourceFile::new(root.join("Caddyfile"), "Caddyfile".into(), String::new()),
+            TextRange::empty(0),
+        );
+        let outside = |p: &str| import_outside(&ctx, &root, p, &at).is_some();
+        assert!(!outside("snippets/*.caddy"));
+        assert!(!outside("snippets/../snippets/*"));
+        assert!(
+            !outside("missing/*"),
+            "a missing directory is the glob's problem"
+        );
+        assert!(outside("../outside/*.caddy"));
+        assert!(outside("../*"));
+        assert!(outside("/etc/*"));
+        assert!(outside("/etc/shadow"));
+        assert!(outside("snippets/../../outside/*"));
+        std::os::unix::fs::symlink(dir.path().join("outside"), root.join("out")).unwrap();
+        assert!(outside("out/*.caddy"));
+    }
+
     fn parse_str(files: &[(&str, &str)]) -> (tempfile::TempDir, Parsed) {
         parse_env(files, &Env::new())
     }
@@ -887,9 +954,7 @@ mod tests {
             std::fs::create_dir_all(p.parent().unwrap()).unwrap();
             std::fs::write(&p, text).unwrap();
         }
-        let ctx = Context {
-            cwd: dir.path().to_path_buf(),
-        };
+        let ctx = Context::new(dir.path().to_path_buf());
         let main = dir.path().join(files[0].0);
         let file = read_source(&main, &ctx).unwrap();
         let parsed = parse(&file, env, &ctx);

@@ -1,6 +1,7 @@
 //! Docker Compose: recognise compose files, read them with `.env` interpolation and override
 //! files, normalize short syntax, and hand one document per project file to the policies.
 
+mod includes;
 mod interpolate;
 mod normalize;
 mod project;
@@ -156,6 +157,8 @@ pub fn load(unit: &Unit, ctx: &Context) -> Loaded {
         }
         let mut warned = HashSet::new();
         interpolate_tree(&mut root, &env, &mut loaded.problems, &mut warned);
+        let dir = path.parent().unwrap_or(Path::new(""));
+        includes::check(&root, dir, ctx, &mut loaded.problems);
         normalize::normalize(&mut root);
         merged = Some(match merged {
             None => root,

@@ -434,9 +434,7 @@ mod tests {
                 "services:\n  web:\n    image: nginx:1\n    cap_drop: [ALL]\n    volumes:\n      - ./data:/data:ro\n      - cache:/cache\n      - type: tmpfs\n        target: /tmp\nvolumes:\n  cache: {}\n",
             )],
         );
-        let ctx = Context {
-            cwd: dir.path().to_path_buf(),
-        };
+        let ctx = Context::new(dir.path().to_path_buf());
         let files = ComposeFiles::new(vec![dir.path().join("deploy/app/compose.yaml")], None);
         let mut containers = vec![
             json!({"Name": "/app-web-1", "Config": {"Labels": {

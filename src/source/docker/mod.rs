@@ -394,9 +394,7 @@ mod tests {
             "HostConfig": {"Privileged": true, "CapDrop": null},
             "Config": {"Image": "nginx"}
         })];
-        let ctx = Context {
-            cwd: PathBuf::from("/nonexistent"),
-        };
+        let ctx = Context::new(PathBuf::from("/nonexistent"));
         let loaded = document(
             "web1",
             &ssh_display("web1"),
@@ -475,9 +473,7 @@ mod tests {
 
     #[test]
     fn a_dump_that_is_not_an_array_of_containers_is_an_error() {
-        let ctx = Context {
-            cwd: PathBuf::from("/nonexistent"),
-        };
+        let ctx = Context::new(PathBuf::from("/nonexistent"));
         let file = SourceFile::new("d.json".into(), "d.json".into(), "{\"a\": 1}\n".into());
         let mut loaded = Loaded::default();
         build(

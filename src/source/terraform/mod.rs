@@ -14,6 +14,7 @@ use regex::Regex;
 use serde_json::{Map, Value};
 
 use crate::document::{Document, Kind, NodePath, Origin, SetIn};
+use crate::fsio::ReadError;
 use crate::problem::{Level, Problem};
 use crate::source::{normalize_path, read_source, Context, Loaded, Unit};
 use crate::text::SourceFile;
@@ -53,9 +54,10 @@ fn local_sources(path: &Path) -> Vec<String> {
     else {
         return Vec::new();
     };
-    let Ok(text) = std::fs::read_to_string(path) else {
+    let Some(text) = crate::fsio::read_head(path, crate::source::MAX_FILE_SIZE) else {
         return Vec::new();
     };
+    let text = String::from_utf8_lossy(&text);
     re.captures_iter(&text)
         .filter_map(|c| c.get(1).map(|m| m.as_str().to_string()))
         .collect()
@@ -192,6 +194,9 @@ fn parse_modules(unit: &Unit, ctx: &Context, problems: &mut Vec<Problem>) -> Vec
 pub fn load(unit: &Unit, ctx: &Context) -> Loaded {
     let mut loaded = Loaded::default();
     let modules = parse_modules(unit, ctx, &mut loaded.problems);
+    for m in &modules {
+        sources_outside(m, ctx, &mut loaded.problems);
+    }
     let index: HashMap<PathBuf, usize> = modules
         .iter()
         .enumerate()
@@ -265,6 +270,30 @@ fn module_calls(module: &Module) -> impl Iterator<Item = (&str, PathBuf)> {
             (s.starts_with("./") || s.starts_with("../"))
                 .then(|| (name.as_str(), normalize_path(&module.dir.join(s))))
         })
+}
+
+/// A warning for each local module `source` that resolves outside the scan roots: only the
+/// scan's own files are ever read, so such a module is not part of it.
+fn sources_outside(module: &Module, ctx: &Context, problems: &mut Vec<Problem>) {
+    let calls = module.bodies.iter().flat_map(|b| &b.blocks);
+    for block in calls.filter(|b| b.ident == "module") {
+        let Some(source) = block.body.attrs.iter().find(|a| a.name == "source") else {
+            continue;
+        };
+        let ExprKind::Str(s) = &source.value.kind else {
+            continue;
+        };
+        if !(s.starts_with("./") || s.starts_with("../") || s.starts_with('/')) {
+            continue;
+        }
+        if let Err(ReadError::Outside(_)) = ctx.resolve_include(&module.dir.join(s)) {
+            problems.push(Problem::at(
+                Level::Warning,
+                source.span.clone(),
+                format!("module source {s}: outside the scanned tree: not read"),
+            ));
+        }
+    }
 }
 
 /// A visiting order in which a module comes after every module that calls it (cycles broken).

@@ -15,7 +15,6 @@ mod tree;
 mod v1;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -121,14 +120,9 @@ fn runs_traefik(text: &str) -> bool {
     })
 }
 
-/// Read a file's first bytes for sniffing.
+/// Read a file's first bytes for sniffing (a regular file only).
 fn head(path: &Path) -> Option<String> {
-    let mut buf = Vec::new();
-    std::fs::File::open(path)
-        .ok()?
-        .take(crate::source::MAX_FILE_SIZE)
-        .read_to_end(&mut buf)
-        .ok()?;
+    let buf = crate::fsio::read_head(path, crate::source::MAX_FILE_SIZE)?;
     Some(String::from_utf8_lossy(&buf).into_owned())
 }
 
@@ -311,7 +305,38 @@ pub fn load(unit: &Unit, ctx: &Context) -> Loaded {
         }
     }
     loaded.documents = setup::documents(&parsed, &compose_docs);
+    for doc in &loaded.documents {
+        file_provider_outside(doc, ctx, &mut loaded.problems);
+    }
     loaded
+}
+
+/// `providers.file.filename`/`directory` are never followed (they are container paths), but
+/// one that names an existing place outside the scan roots on this machine (Traefik run
+/// outside a container) is worth a warning: the scan does not cover it.
+fn file_provider_outside(
+    doc: &crate::document::Document,
+    ctx: &Context,
+    problems: &mut Vec<Problem>,
+) {
+    for key in ["filename", "directory"] {
+        let path: Vec<String> = ["static", "providers", "file", key]
+            .iter()
+            .map(|s| (*s).to_string())
+            .collect();
+        let Some(named) = doc.value_at(&path).and_then(|v| v.as_str()) else {
+            continue;
+        };
+        let at = doc.locate(&path);
+        let base = at.file.path.parent().unwrap_or(Path::new(""));
+        if let Err(crate::fsio::ReadError::Outside(_)) = ctx.resolve_include(&base.join(named)) {
+            problems.push(Problem::at(
+                Level::Warning,
+                at,
+                format!("providers.file.{key} {named}: outside the scanned tree: not read"),
+            ));
+        }
+    }
 }
 
 fn read_traefik_file(path: &Path, ctx: &Context, problems: &mut Vec<Problem>) -> Option<Parsed> {

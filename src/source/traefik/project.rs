@@ -155,9 +155,7 @@ mod tests {
             std::fs::write(dir.path().join(name), text).unwrap();
             files.push(dir.path().join(name));
         }
-        let ctx = Context {
-            cwd: dir.path().to_path_buf(),
-        };
+        let ctx = Context::new(dir.path().to_path_buf());
         let unit = Unit {
             kind: Kind::Traefik,
             files,

@@ -21,9 +21,7 @@ fn load_files(files: &[(&str, &str)]) -> (tempfile::TempDir, Loaded) {
             _ => {}
         }
     }
-    let ctx = Context {
-        cwd: dir.path().to_path_buf(),
-    };
+    let ctx = Context::new(dir.path().to_path_buf());
     let mut loaded = Loaded::default();
     for unit in units(traefik, &compose::units(compose_files)) {
         let l = load(&unit, &ctx);
