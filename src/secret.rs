@@ -183,7 +183,16 @@ fn value_of(rest: &str, in_string: Option<char>) -> &str {
 /// The value of an assignment is worth masking: it looks written out (not a YAML block marker,
 /// an anchor, an interpolation or a placeholder).
 fn worth_masking(value: &str) -> bool {
-    is_literal(value)
+    // An HCL reference (`api_token = var.pve_api_token`) names where the value comes from.
+    const REFERENCES: [&str; 9] = [
+        "var.", "local.", "module.", "data.", "each.", "self.", "path.", "terraform.", "count.",
+    ];
+    let reference = REFERENCES.iter().any(|r| value.starts_with(r))
+        && value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '[' | ']'));
+    !reference
+        && is_literal(value)
         && value.chars().any(char::is_alphanumeric)
         && !value.contains("${")
         && !matches!(value.chars().next(), Some('&' | '*' | '!' | '|' | '>'))
@@ -469,6 +478,7 @@ Fatal: unable to open repo at rest:https://backup:url-secret-10@10.0.0.1:8000/re
       DATABASE_PASSWORD: changeme
       DB_PASSWORD_FILE: /run/secrets/db
       password: |
+  api_token = var.pve_api_token
 "#;
         let got = harvest(text);
         for want in [
@@ -487,7 +497,14 @@ Fatal: unable to open repo at rest:https://backup:url-secret-10@10.0.0.1:8000/re
         ] {
             assert!(got.iter().any(|g| g == want), "{want} not in {got:?}");
         }
-        for not in ["0.0.0.0", "/run/secrets/x", "changeme", "/run/secrets/db", "|"] {
+        for not in [
+            "0.0.0.0",
+            "/run/secrets/x",
+            "changeme",
+            "/run/secrets/db",
+            "|",
+            "var.pve_api_token",
+        ] {
             assert!(!got.iter().any(|g| g == not), "{not} in {got:?}");
         }
     }
