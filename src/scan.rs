@@ -12,14 +12,14 @@ use rayon::prelude::*;
 use crate::discover;
 use crate::document::{Document, Kind};
 use crate::finding::{fingerprint, Finding, Location, Severity};
-use crate::secret;
-use crate::text::SourceFile;
 use crate::policy::{Denial, Engine, Rule};
 use crate::problem::{Level, Problem};
 use crate::project::{self, Parts};
+use crate::secret;
 use crate::settings::{RuleSetting, Settings};
 use crate::source::{self, Context, Unit};
 use crate::suppress;
+use crate::text::SourceFile;
 
 /// Everything a scan found.
 #[derive(Debug, Default)]
@@ -367,17 +367,27 @@ fn mask_secrets(report: &mut Report) {
         all.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
         all.dedup();
     }
+    // Messages are vigie's own words and quote no values; masking them is a backstop, for
+    // secrets long enough not to be mistaken for the names messages quote.
+    let for_messages = |all: &[String]| -> Vec<String> {
+        all.iter()
+            .filter(|s| s.chars().count() >= secret::MIN_IN_MESSAGES)
+            .cloned()
+            .collect()
+    };
     for f in &mut report.findings {
         if let Some(all) = known.get(&f.location.file.display) {
             f.secrets.clone_from(all);
         }
         // A rule must not put a secret in its message; mask it all the same.
-        f.message = secret::mask(&f.message, &f.secrets, &f.node_path, &mut []);
+        f.message = secret::mask(&f.message, &for_messages(&f.secrets), &f.node_path, &mut []);
     }
     for p in &mut report.problems {
-        let none = Vec::new();
-        let all = known.get(&p.file).unwrap_or(&none);
-        p.message = secret::mask(&p.message, all, &[], &mut []);
+        let all = known
+            .get(&p.file)
+            .map(|a| for_messages(a))
+            .unwrap_or_default();
+        p.message = secret::mask(&p.message, &all, &[], &mut []);
     }
     for h in &mut report.hosts {
         if let Some(m) = &mut h.message {

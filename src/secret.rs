@@ -18,6 +18,11 @@ use regex::Regex;
 /// A mask for secrets in anything shown to users.
 pub const MASK: &str = "****";
 
+/// Secrets shorter than this are masked in snippets and values but not in messages: messages
+/// quote no values, and a short secret equal to a word of one (a service called `db`) would
+/// only garble it. A URL's password is masked in messages whatever its length.
+pub const MIN_IN_MESSAGES: usize = 4;
+
 /// The shared Rego library that holds the word lists.
 const LIB: &str = include_str!("../policies/lib/secrets.rego");
 
@@ -107,12 +112,17 @@ pub fn is_secret_name(name: &str) -> bool {
 
 fn path_re() -> Option<&'static Regex> {
     static RE: OnceLock<Option<Regex>> = OnceLock::new();
-    RE.get_or_init(|| Regex::new(r"^~?/[A-Za-z0-9._@-]+(/[A-Za-z0-9._@-]+)*/?$").ok()).as_ref()
+    RE.get_or_init(|| Regex::new(r"^~?/[A-Za-z0-9._@-]+(/[A-Za-z0-9._@-]+)*/?$").ok())
+        .as_ref()
 }
 
 fn placeholder_re() -> Option<&'static Regex> {
     static RE: OnceLock<Option<Regex>> = OnceLock::new();
-    RE.get_or_init(|| Regex::new(r"^(?:[xX]{3,}|\*+|\.{3,}|<[^<>]*>|\$\{[^{}]*\}|\{\{.*\}\}|(?i:your[-_ ].*))$").ok()).as_ref()
+    RE.get_or_init(|| {
+        Regex::new(r"^(?:[xX]{3,}|\*+|\.{3,}|<[^<>]*>|\$\{[^{}]*\}|\{\{.*\}\}|(?i:your[-_ ].*))$")
+            .ok()
+    })
+    .as_ref()
 }
 
 /// A value written out as a secret: `secrets.literal` of `policies/lib/secrets.rego`.
@@ -130,19 +140,29 @@ fn assignment_re() -> Option<&'static Regex> {
     static RE: OnceLock<Option<Regex>> = OnceLock::new();
     // A name, perhaps quoted, then `=` or `:` (YAML's `key: value`, JSON's `"key": "value"`,
     // `.env`'s and a list item's `KEY=value`, HCL's `key = "value"`).
-    RE.get_or_init(|| Regex::new(r#"(?:^|[^A-Za-z0-9_.\-])(["']?)([A-Za-z_][A-Za-z0-9_.\-]*)["']?[ \t]*(=|:)[ \t]*"#).ok()).as_ref()
+    RE.get_or_init(|| {
+        Regex::new(
+            r#"(?:^|[^A-Za-z0-9_.\-])(["']?)([A-Za-z_][A-Za-z0-9_.\-]*)["']?[ \t]*(=|:)[ \t]*"#,
+        )
+        .ok()
+    })
+    .as_ref()
 }
 
 fn default_re() -> Option<&'static Regex> {
     static RE: OnceLock<Option<Regex>> = OnceLock::new();
     // `${NAME:-default}` and `${NAME-default}`.
-    RE.get_or_init(|| Regex::new(r"\$\{([A-Za-z_][A-Za-z0-9_]*):?-([^{}$]*)\}").ok()).as_ref()
+    RE.get_or_init(|| Regex::new(r"\$\{([A-Za-z_][A-Za-z0-9_]*):?-([^{}$]*)\}").ok())
+        .as_ref()
 }
 
 fn url_re() -> Option<&'static Regex> {
     static RE: OnceLock<Option<Regex>> = OnceLock::new();
     // `scheme://user:password@host` (also inside `rest:https://...`, `s3:https://...`).
-    RE.get_or_init(|| Regex::new(r#"[A-Za-z][A-Za-z0-9+.\-]*://[^\s/:@"'<>]*:([^\s/@"'<>]+)@"#).ok()).as_ref()
+    RE.get_or_init(|| {
+        Regex::new(r#"[A-Za-z][A-Za-z0-9+.\-]*://[^\s/:@"'<>]*:([^\s/@"'<>]+)@"#).ok()
+    })
+    .as_ref()
 }
 
 fn hash_re() -> Option<&'static Regex> {
@@ -156,7 +176,11 @@ fn hash_re() -> Option<&'static Regex> {
 fn basic_auth_re() -> Option<&'static Regex> {
     static RE: OnceLock<Option<Regex>> = OnceLock::new();
     // Traefik's `basicauth.users=user:hash,user:hash` (labels, flags, files).
-    RE.get_or_init(|| Regex::new(r#"(?i)basic_?auth[A-Za-z0-9_.\-]*\.users["']?[ \t]*[=:][ \t]*["']?([^"'\s]+)"#).ok()).as_ref()
+    RE.get_or_init(|| {
+        Regex::new(r#"(?i)basic_?auth[A-Za-z0-9_.\-]*\.users["']?[ \t]*[=:][ \t]*["']?([^"'\s]+)"#)
+            .ok()
+    })
+    .as_ref()
 }
 
 /// The end of a value that starts `rest`: the closing quote of a quoted one, else (`in_string`:
@@ -185,7 +209,15 @@ fn value_of(rest: &str, in_string: Option<char>) -> &str {
 fn worth_masking(value: &str) -> bool {
     // An HCL reference (`api_token = var.pve_api_token`) names where the value comes from.
     const REFERENCES: [&str; 9] = [
-        "var.", "local.", "module.", "data.", "each.", "self.", "path.", "terraform.", "count.",
+        "var.",
+        "local.",
+        "module.",
+        "data.",
+        "each.",
+        "self.",
+        "path.",
+        "terraform.",
+        "count.",
     ];
     let reference = REFERENCES.iter().any(|r| value.starts_with(r))
         && value
@@ -218,7 +250,10 @@ pub fn harvest(text: &str) -> Vec<String> {
             }
             continue;
         }
-        for c in assignment_re().into_iter().flat_map(|r| r.captures_iter(line)) {
+        for c in assignment_re()
+            .into_iter()
+            .flat_map(|r| r.captures_iter(line))
+        {
             let (Some(quote), Some(name), Some(sep), Some(all)) =
                 (c.get(1), c.get(2), c.get(3), c.get(0))
             else {
@@ -241,7 +276,10 @@ pub fn harvest(text: &str) -> Vec<String> {
                 out.push(value.to_string());
             }
             // `KEY: ${VAR:-default}`: the default is the key's secret.
-            for d in default_re().into_iter().flat_map(|r| r.captures_iter(value)) {
+            for d in default_re()
+                .into_iter()
+                .flat_map(|r| r.captures_iter(value))
+            {
                 if let Some(v) = d.get(2).map(|m| m.as_str()).filter(|v| worth_masking(v)) {
                     out.push(v.to_string());
                 }
@@ -254,7 +292,10 @@ pub fn harvest(text: &str) -> Vec<String> {
                 }
             }
         }
-        for c in basic_auth_re().into_iter().flat_map(|r| r.captures_iter(line)) {
+        for c in basic_auth_re()
+            .into_iter()
+            .flat_map(|r| r.captures_iter(line))
+        {
             for user in c.get(1).map_or("", |m| m.as_str()).split(',') {
                 if let Some((_, hash)) = user.split_once(':') {
                     if !hash.is_empty() && !hash.contains("${") {
@@ -527,10 +568,7 @@ Fatal: unable to open repo at rest:https://backup:url-secret-10@10.0.0.1:8000/re
             mask(msg, &secrets, &s(&["db"]), &mut []),
             r#"service "db" sets DB_PASSWORD to a literal value; db=db"#
         );
-        assert_eq!(
-            mask("mongodb: db", &secrets, &[], &mut []),
-            "mongodb: ****"
-        );
+        assert_eq!(mask("mongodb: db", &secrets, &[], &mut []), "mongodb: ****");
     }
 
     #[test]

@@ -269,13 +269,25 @@ fn canary_secrets_appear_in_no_output() {
     let out_file = dir.path().join("report.json");
     let mut outputs = Vec::new();
     for format in ["human", "json", "sarif", "html"] {
-        let run = vigie(dir.path(), &["scan", ".", "--format", format, "--fail-on", "none"]);
+        let run = vigie(
+            dir.path(),
+            &["scan", ".", "--format", format, "--fail-on", "none"],
+        );
         assert!(run.code == 0 || run.code == 3, "{format}: {}", run.stderr);
         outputs.push((format.to_string(), run.stdout, run.stderr));
     }
     let run = vigie(
         dir.path(),
-        &["scan", ".", "--format", "json", "--fail-on", "none", "-o", "report.json"],
+        &[
+            "scan",
+            ".",
+            "--format",
+            "json",
+            "--fail-on",
+            "none",
+            "-o",
+            "report.json",
+        ],
     );
     let written = std::fs::read_to_string(&out_file).unwrap();
     outputs.push(("-o report.json".into(), written.clone(), run.stderr));
@@ -292,11 +304,17 @@ fn canary_secrets_appear_in_no_output() {
     // the restic error), and snippets masked.
     let report: serde_json::Value = serde_json::from_str(&written).unwrap();
     let ids: Vec<String> = findings(&report).into_iter().map(|f| f.0).collect();
-    for want in ["compose.secret-in-environment", "terraform.hardcoded-secret"] {
+    for want in [
+        "compose.secret-in-environment",
+        "terraform.hardcoded-secret",
+    ] {
         assert!(ids.iter().any(|i| i == want), "{want} not in {ids:?}");
     }
     let errors = report["errors"].as_array().unwrap();
-    let messages: Vec<&str> = errors.iter().map(|e| e["message"].as_str().unwrap()).collect();
+    let messages: Vec<&str> = errors
+        .iter()
+        .map(|e| e["message"].as_str().unwrap())
+        .collect();
     for file in ["stack/.env", "stack/compose.yaml", "infra-broken/main.tf"] {
         assert!(
             errors.iter().any(|e| e["file"] == file),
@@ -304,7 +322,9 @@ fn canary_secrets_appear_in_no_output() {
         );
     }
     assert!(
-        messages.iter().any(|m| m.contains("rest:https://backup:****@10.0.0.5")),
+        messages
+            .iter()
+            .any(|m| m.contains("rest:https://backup:****@10.0.0.5")),
         "the restic error is reported, its password masked: {messages:?}"
     );
     let human = &outputs[0].1;
@@ -319,7 +339,10 @@ fn canary_secrets_appear_in_no_output() {
         .filter(|f| f["rule_id"] == "compose.secret-in-environment")
         .map(|f| f["snippet"].as_str().unwrap())
         .collect();
-    assert!(snippets.contains(&"      POSTGRES_PASSWORD: ****"), "{snippets:?}");
+    assert!(
+        snippets.contains(&"      POSTGRES_PASSWORD: ****"),
+        "{snippets:?}"
+    );
     assert!(
         snippets.contains(&"      MAIL_TOKEN: ${MAIL_TOKEN:-****}"),
         "a literal default is a secret: {snippets:?}"
@@ -346,8 +369,16 @@ fn canary_secrets_appear_in_no_output() {
     for (rel, from, to) in [
         ("stack/compose.yaml", "canary-map-7f3a", "another-value-1"),
         ("stack/compose.yaml", "canary-list-9b8e", "another-value-2"),
-        ("stack/compose.yaml", "canary-default-2c9d", "another-value-3"),
-        ("infra/terraform.tfvars", "canary-tfvars-3c4d", "another-value-4"),
+        (
+            "stack/compose.yaml",
+            "canary-default-2c9d",
+            "another-value-3",
+        ),
+        (
+            "infra/terraform.tfvars",
+            "canary-tfvars-3c4d",
+            "another-value-4",
+        ),
         ("infra/main.tf", "canary-provider-7a8b", "another-value-5"),
         ("infra/main.tf", "canary-tfdefault-5e6f", "another-value-6"),
     ] {
@@ -355,8 +386,16 @@ fn canary_secrets_appear_in_no_output() {
         let text = std::fs::read_to_string(&p).unwrap();
         std::fs::write(&p, text.replace(from, to)).unwrap();
     }
-    let after = vigie(dir.path(), &["scan", ".", "--format", "json", "--fail-on", "none"]).json();
-    assert_eq!(before, fingerprints(&after), "fingerprints follow the secrets' values");
+    let after = vigie(
+        dir.path(),
+        &["scan", ".", "--format", "json", "--fail-on", "none"],
+    )
+    .json();
+    assert_eq!(
+        before,
+        fingerprints(&after),
+        "fingerprints follow the secrets' values"
+    );
 }
 
 /// A service called like a short secret keeps its name in messages.
@@ -368,8 +407,17 @@ fn a_short_secret_does_not_mask_the_names_messages_quote() {
     )]);
     let run = vigie(p.path(), &["scan", "--format", "json", "--fail-on", "none"]);
     let report = run.json();
-    let f = &report["findings"].as_array().unwrap().iter().find(|f| f["rule_id"] == "compose.secret-in-environment").unwrap().clone();
-    assert_eq!(f["message"], "service \"tok\" sets API_TOKEN to a literal value");
+    let f = &report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule_id"] == "compose.secret-in-environment")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        f["message"],
+        "service \"tok\" sets API_TOKEN to a literal value"
+    );
     assert_eq!(f["snippet"], "      - API_TOKEN=****");
 }
 
@@ -551,7 +599,11 @@ fn policy_input_prints_what_rules_see() {
     ]);
     let run = vigie(p.path(), &["policy", "input", "."]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(run.stderr.contains("raw, unmasked values"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("raw, unmasked values"),
+        "{}",
+        run.stderr
+    );
     let inputs = run.json();
     let doc = &inputs[0];
     assert_eq!(doc["kind"], "terraform");

@@ -4,7 +4,12 @@
 #   A password, token or key written as a literal `environment` value lives in the compose file,
 #   so it ends up in version control, backups and shared snippets, and anyone who can read the
 #   file has it. It is also visible to anyone who can run `docker inspect`. Keeping secrets out of
-#   the file lets the file be shared and the secret be rotated on its own.
+#   the file lets the file be shared and the secret be rotated on its own. The literal default of
+#   an interpolation (`${SMTP_TOKEN:-s3cr3t}`) is written in the file too and is reported. A name
+#   is a secret by its last word (`DB_PASSWORD`, `SMTP_PASS`, `JWT_SECRET`, `API_KEY`), not by a
+#   `SECRET_` prefix on another word (`SECRET_LOCAL_HOSTNAME`); variables that name a file
+#   (`POSTGRES_PASSWORD_FILE`, linuxserver.io's `FILE__MYSQL_ROOT_PASSWORD`), paths
+#   (`/run/secrets/db`), values from `.env` and placeholders (`changeme`, `<token>`) are not.
 # related_resources:
 #   - ref: https://docs.docker.com/compose/how-tos/use-secrets/
 #   - ref: https://cheatsheetseries.owasp.org/cheatsheets/Secrets_Management_Cheat_Sheet.html

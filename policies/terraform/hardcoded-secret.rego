@@ -10,7 +10,8 @@
 #   VM in the cluster. A value that reaches an argument through a variable or a local is reported
 #   once, where it is written (the tfvars line, the variable's `default`, the local), not where
 #   it is used; values that come from outside the files (environment variables, a secret
-#   manager, a resource attribute) are not reported.
+#   manager, a resource attribute) are not reported, nor are paths (`/run/secrets/x`) and
+#   placeholders (`changeme`, `<token>`).
 # related_resources:
 #   - ref: https://developer.hashicorp.com/terraform/language/values/variables#suppressing-values-in-cli-output
 #   - ref: https://developer.hashicorp.com/terraform/language/values/variables#environment-variables

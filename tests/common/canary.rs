@@ -8,16 +8,34 @@ use std::path::Path;
 pub const SECRETS: &[(&str, &str)] = &[
     ("compose environment map", "canary-map-7f3a"),
     ("compose environment list", "canary-list-9b8e"),
-    ("compose ${X:-default} of a secret key", "canary-default-2c9d"),
-    ("compose ${X-default} of a secret variable", "canary-relaydefault-4e1b"),
-    ("compose literal next to a broken interpolation", "canary-nearbroken-0a1b"),
+    (
+        "compose ${X:-default} of a secret key",
+        "canary-default-2c9d",
+    ),
+    (
+        "compose ${X-default} of a secret variable",
+        "canary-relaydefault-4e1b",
+    ),
+    (
+        "compose literal next to a broken interpolation",
+        "canary-nearbroken-0a1b",
+    ),
     (".env value", "canary-dotenv-1a2b"),
-    (".env value next to a broken line", "canary-dotenvbroken-3d4e"),
+    (
+        ".env value next to a broken line",
+        "canary-dotenvbroken-3d4e",
+    ),
     ("tfvars", "canary-tfvars-3c4d"),
     ("terraform variable default", "canary-tfdefault-5e6f"),
     ("terraform provider literal", "canary-provider-7a8b"),
-    ("terraform literal next to a parse error", "canary-brokentf-8a9b"),
-    ("traefik basic-auth label (its hash)", "TraefikHashCanary5d6e"),
+    (
+        "terraform literal next to a parse error",
+        "canary-brokentf-8a9b",
+    ),
+    (
+        "traefik basic-auth label (its hash)",
+        "TraefikHashCanary5d6e",
+    ),
     ("caddy basic_auth (its hash)", "CanaryCaddyHashAbCdEf"),
     ("docker inspect Env", "canary-inspect-6d7e"),
     ("restic stderr URL password", "canary-resturl-9f0a"),
@@ -44,7 +62,8 @@ const COMPOSE: &str = r#"services:
       - "traefik.http.middlewares.auth.basicauth.users=admin:$$apr1$$canary01$$TraefikHashCanary5d6e"
 "#;
 
-const DOTENV: &str = "DB_PASS=canary-dotenv-1a2b\nMAIL_PASSWORD=canary-dotenvbroken-3d4e\nthis line is broken\n";
+const DOTENV: &str =
+    "DB_PASS=canary-dotenv-1a2b\nMAIL_PASSWORD=canary-dotenvbroken-3d4e\nthis line is broken\n";
 
 const CADDYFILE: &str = "example.com {\n\tbasic_auth {\n\t\tadmin $2a$14$CanaryCaddyHashAbCdEfGhIjKlMnOpQrStUvWxYz0123456789ab\n\t}\n\treverse_proxy app:8080\n}\n";
 
