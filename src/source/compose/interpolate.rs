@@ -335,6 +335,28 @@ mod tests {
         }
     }
 
+    // A value may be a secret: errors say where, never what.
+    #[test]
+    fn errors_never_quote_the_value() {
+        let secret = "hunter2-s3cr3t";
+        for (text, at) in [
+            (format!("{secret}$"), Some("character 15")),
+            (format!("{secret}${{UNCLOSED"), Some("character 15")),
+            (format!("{secret}${{:-x}}"), Some("character 15")),
+            (format!("${{X:{secret}}}"), None),
+            (format!("${{X!{secret}}}"), None),
+        ] {
+            let e = interpolate(&text, &env()).unwrap_err().0;
+            assert!(!e.contains(secret), "{e}");
+            if let Some(at) = at {
+                assert!(e.contains(at), "{e}");
+            }
+        }
+        let (_, errors) = parse_dotenv(&format!("{secret}\nbad key {secret}=1\n"));
+        assert_eq!(errors.len(), 2);
+        assert!(errors.iter().all(|(_, m)| !m.contains(secret)), "{errors:?}");
+    }
+
     #[test]
     fn forms() {
         assert_eq!(known("nginx:${TAG}").0, "nginx:1.25");
