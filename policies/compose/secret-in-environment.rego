@@ -55,17 +55,28 @@ deny contains finding if {
 	# placeholder. `null` (taken from the shell) and unknown values (`{"unknown": ...}`) are not
 	# literals. Checked first: it is the cheaper test.
 	secrets.literal(value)
-	secret_name(key)
 	path := ["services", name, "environment", key]
-	_written_here(path)
 	finding := {
-		"msg": sprintf("service %q sets %s to a literal value", [name, key]),
+		"msg": _message(name, key, path),
 		"path": path,
 	}
 }
 
-# The value is written in the compose file: literally, or as the default of an interpolation
-# (`${SMTP_TOKEN:-s3cr3t}` with the variable unset). A value taken from `.env` or the shell is not.
-_written_here(path) if not lib.interpolated(path)
+# A secret written in the compose file: a literal under a secret-looking name, or the literal
+# default of an interpolation (`${SMTP_TOKEN:-s3cr3t}` with the variable unset) when the name or
+# the variable is secret-looking. A value taken from `.env` or the shell is not.
+_message(service, key, path) := sprintf("service %q sets %s to a literal value", [service, key]) if {
+	secret_name(key)
+	not lib.interpolated(path)
+} else := sprintf("service %q sets %s to a literal value (the default of its interpolation)", [service, key]) if {
+	_default(path)
+	secret_name(key)
+} else := sprintf("service %q sets %s to the literal default of variable %s", [service, key, origin.name]) if {
+	origin := _default(path)
+	secret_name(origin.name)
+}
 
-_written_here(path) if input.origins[lib.origin_key(path)].from == "default"
+_default(path) := origin if {
+	origin := input.origins[lib.origin_key(path)]
+	origin.from == "default"
+}

@@ -74,6 +74,23 @@ test_literal_default_of_an_interpolation_is_denied if {
 	{f.path | some f in findings} == {["services", "db", "environment", "ADMIN_TOKEN"]}
 }
 
+# `RELAY: ${RELAY_PASSWORD-s3cr3t}`: the variable says secret.
+test_literal_default_of_a_secret_variable_is_denied if {
+	inp := {
+		"kind": "compose",
+		"doc": {"services": {"db": {"image": "postgres:16", "environment": {"RELAY": "s3cr3t", "HOST": "db.internal"}}}},
+		"origins": {
+			"services/db/environment/RELAY": {"from": "default", "name": "RELAY_PASSWORD"},
+			"services/db/environment/HOST": {"from": "default", "name": "DB_HOST"},
+		},
+	}
+	findings := deny with input as inp
+	count(findings) == 1
+	some f in findings
+	f.path == ["services", "db", "environment", "RELAY"]
+	f.msg == `service "db" sets RELAY to the literal default of variable RELAY_PASSWORD`
+}
+
 # Real-world names and values that are no secrets (linuxserver.io's FILE__ variables, paths).
 test_conventions_are_not_secrets if {
 	count(deny) == 0 with input as _env({

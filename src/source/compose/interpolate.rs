@@ -29,6 +29,8 @@ struct State<'e> {
     /// (a value may be a secret).
     top: &'e str,
     first_var: Option<String>,
+    /// The first variable whose default was used (`${NAME:-default}` with NAME unset).
+    first_default: Option<String>,
     used_default_only: bool,
     used_any: bool,
     unset: Vec<String>,
@@ -47,6 +49,7 @@ pub fn interpolate<'e>(text: &'e str, env: &'e Env) -> Result<Resolved, Interpol
         env,
         top: text,
         first_var: None,
+        first_default: None,
         used_default_only: true,
         used_any: false,
         unset: Vec::new(),
@@ -56,7 +59,9 @@ pub fn interpolate<'e>(text: &'e str, env: &'e Env) -> Result<Resolved, Interpol
             let origin = if !st.used_any {
                 None
             } else if st.used_default_only {
-                Some(Origin::Default { name: None })
+                Some(Origin::Default {
+                    name: st.first_default.take(),
+                })
             } else {
                 st.first_var.map(|name| Origin::Env { name })
             };
@@ -208,6 +213,9 @@ fn braced(body: &str, st: &mut State<'_>) -> Result<Expanded, InterpolationError
             if set {
                 Ok(Ok(value.unwrap_or_default()))
             } else {
+                if st.first_default.is_none() {
+                    st.first_default = Some(name.to_string());
+                }
                 expand(arg, st)
             }
         }
@@ -354,7 +362,10 @@ mod tests {
         }
         let (_, errors) = parse_dotenv(&format!("{secret}\nbad key {secret}=1\n"));
         assert_eq!(errors.len(), 2);
-        assert!(errors.iter().all(|(_, m)| !m.contains(secret)), "{errors:?}");
+        assert!(
+            errors.iter().all(|(_, m)| !m.contains(secret)),
+            "{errors:?}"
+        );
     }
 
     #[test]
@@ -363,7 +374,12 @@ mod tests {
         assert_eq!(known("nginx:$TAG").0, "nginx:1.25");
         assert_eq!(
             known("${NOPE:-latest}"),
-            ("latest".into(), Some(Origin::Default { name: None }))
+            (
+                "latest".into(),
+                Some(Origin::Default {
+                    name: Some("NOPE".into())
+                })
+            )
         );
         assert_eq!(known("${EMPTY:-x}").0, "x");
         assert_eq!(known("${EMPTY-x}").0, "");
