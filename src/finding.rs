@@ -132,11 +132,10 @@ pub struct Finding {
     pub suppression: Option<Suppression>,
 }
 
-/// A mask for secrets in anything shown to users.
-pub const MASK: &str = "****";
+pub use crate::secret::MASK;
 
 impl Finding {
-    /// `text` with every secret masked.
+    /// `text` with every secret of the finding's file masked.
     pub fn mask(&self, text: &str) -> String {
         mask(text, &self.secrets, &mut [])
     }
@@ -147,54 +146,23 @@ impl Finding {
     }
 }
 
-/// `text` with every occurrence of `secrets` (longest first) replaced by [`MASK`]; each offset in
-/// `offsets` is moved to the same place in the masked text.
+/// `text` with every occurrence of `secrets` and every URL password replaced by [`MASK`]; each
+/// offset in `offsets` is moved to the same place in the masked text (see [`crate::secret::mask`]).
 pub fn mask(text: &str, secrets: &[String], offsets: &mut [usize]) -> String {
-    let secrets: Vec<&str> = secrets
-        .iter()
-        .map(String::as_str)
-        .filter(|s| !s.is_empty())
-        .collect();
-    if secrets.is_empty() {
-        return text.to_string();
-    }
-    let mut out = String::with_capacity(text.len());
-    let mut moved = vec![false; offsets.len()];
-    let mut i = 0;
-    while i < text.len() {
-        let rest = text.get(i..).unwrap_or("");
-        if let Some(s) = secrets.iter().find(|s| rest.starts_with(**s)) {
-            for (o, m) in offsets.iter_mut().zip(moved.iter_mut()) {
-                if !*m && *o >= i && *o <= i + s.len() {
-                    // An offset inside a secret lands at the end of its mask.
-                    *o = out.len() + if *o == i { 0 } else { MASK.len() };
-                    *m = true;
-                }
-            }
-            out.push_str(MASK);
-            i += s.len();
-        } else {
-            let ch = rest.chars().next().map_or(1, char::len_utf8);
-            for (o, m) in offsets.iter_mut().zip(moved.iter_mut()) {
-                if !*m && *o == i {
-                    *o = out.len();
-                    *m = true;
-                }
-            }
-            out.push_str(rest.get(..ch).unwrap_or(""));
-            i += ch;
-        }
-    }
-    for (o, m) in offsets.iter_mut().zip(moved) {
-        if !m {
-            *o = out.len();
-        }
-    }
-    out
+    crate::secret::mask(text, secrets, &[], offsets)
 }
 
-/// Stable across unrelated edits: rule, file, node path and the node's value (hashed, so a secret
-/// never appears in it), not the line number.
+/// Stable across unrelated edits: rule, file, node path and the node's value, not the line
+/// number.
+///
+/// The value is what a secret must never be tied to: an unsalted hash of it, printed beside the
+/// rule, file and path that are its other inputs, lets anyone holding a report confirm a guess of
+/// the masked secret offline. So the caller passes no value for a secret rule's finding (and a
+/// value with the secrets it holds masked for other rules, see `scan::to_finding`). A keyed hash
+/// with a key kept on the machine would hide the value too, but baselines (`--baseline`,
+/// `merge --previous`) are written on one machine and read on others (a laptop and CI), so the
+/// fingerprint must be computable without any key: identity by place is what they need, and a
+/// literal secret still written at the same place after it was rotated is the same finding.
 pub fn fingerprint(
     rule_id: &str,
     file: &str,
@@ -227,16 +195,6 @@ mod tests {
         assert!(Severity::Critical > Severity::High && Severity::Low > Severity::Info);
         assert_eq!("HIGH".parse::<Severity>(), Ok(Severity::High));
         assert!("severe".parse::<Severity>().is_err());
-    }
-
-    #[test]
-    fn masking_moves_offsets() {
-        let secrets = vec!["hunter2".to_string(), "tok".to_string()];
-        let text = "a: hunter2\n- B=tok x\n";
-        let mut offsets = [0, 3, 6, 12, 17];
-        let masked = mask(text, &secrets, &mut offsets);
-        assert_eq!(masked, "a: ****\n- B=**** x\n");
-        assert_eq!(offsets, [0, 3, 7, 9, 16]);
     }
 
     #[test]

@@ -2,7 +2,8 @@
 //!
 //! Dependency direction (nothing points back up):
 //! `cli` → `output`, `scan` → `discover`, `suppress`, `policy`, `source` → `document` → `text`;
-//! `finding`, `problem`, `settings` and `write` (every file vigie writes) are shared leaves. Only `source` knows file formats and
+//! `finding`, `secret`, `problem`, `settings`, `fsio` (every file vigie reads) and `write` (every
+//! file vigie writes) are shared leaves. Only `source` knows file formats and
 //! only `cli` chooses an output.
 #![forbid(unsafe_code)]
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
@@ -18,6 +19,7 @@ pub mod policy;
 pub mod problem;
 pub mod project;
 pub mod scan;
+pub mod secret;
 pub mod settings;
 pub mod source;
 pub mod suppress;

@@ -1,6 +1,7 @@
 //! The pipeline: discover → load → evaluate → findings → suppress. Workers never print:
 //! every result comes back to one collector.
 
+use std::collections::HashMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -14,9 +15,11 @@ use crate::finding::{fingerprint, Finding, Location, Severity};
 use crate::policy::{Denial, Engine, Rule};
 use crate::problem::{Level, Problem};
 use crate::project::{self, Parts};
+use crate::secret;
 use crate::settings::{RuleSetting, Settings};
 use crate::source::{self, Context, Unit};
 use crate::suppress;
+use crate::text::SourceFile;
 
 /// Everything a scan found.
 #[derive(Debug, Default)]
@@ -35,6 +38,9 @@ pub struct Report {
     /// The live hosts of an audit, in inventory order, with whether each was reached (empty for
     /// a scan of files).
     pub hosts: Vec<AuditedHost>,
+    /// Every secret vigie knows of in each file (by display path, longest first): masked in
+    /// everything shown about that file, findings and problems alike.
+    pub secrets: HashMap<String, Vec<String>>,
 }
 
 /// What became of one host of an audit.
@@ -233,7 +239,7 @@ pub fn scan(paths: &[PathBuf], engine: &Engine, settings: &Settings, ctx: &Conte
 
 /// Mask, suppress and sort what the workers found: the last step of a scan and of an audit.
 pub(crate) fn finish(report: &mut Report, settings: &Settings) {
-    share_secrets(&mut report.findings);
+    mask_secrets(report);
     suppress::apply(&mut report.findings, settings);
     report.findings.sort_by(|a, b| {
         (
@@ -334,25 +340,69 @@ fn process_unit(
     })
 }
 
-/// Every finding of a file masks every secret found in that file: a snippet's neighbouring lines
-/// may hold another finding's secret.
-fn share_secrets(findings: &mut [Finding]) {
-    let mut by_file: std::collections::HashMap<String, Vec<String>> =
-        std::collections::HashMap::new();
-    for f in findings.iter() {
-        by_file
-            .entry(f.location.file.display.clone())
+/// Every finding and problem of a file masks every secret vigie knows of in that file: those the
+/// secret rules found, and those [`secret::harvest`] recognises in its text (a snippet's
+/// neighbouring lines, a parse error's line, a tool's error output may hold one no rule reported).
+/// A finding's message keeps the names its rule quotes (its node path): a service called like a
+/// short secret stays readable.
+fn mask_secrets(report: &mut Report) {
+    let mut files: HashMap<String, std::sync::Arc<SourceFile>> = HashMap::new();
+    let mut known: HashMap<String, Vec<String>> = HashMap::new();
+    for f in &report.findings {
+        let file = &f.location.file;
+        files
+            .entry(file.display.clone())
+            .or_insert_with(|| file.clone());
+        known
+            .entry(file.display.clone())
             .or_default()
             .extend(f.secrets.iter().cloned());
     }
-    for f in findings.iter_mut() {
-        if let Some(all) = by_file.get(&f.location.file.display) {
-            f.secrets.clone_from(all);
-            f.secrets
-                .sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
-            f.secrets.dedup();
+    for p in &report.problems {
+        if let Some(span) = &p.span {
+            files
+                .entry(span.file.display.clone())
+                .or_insert_with(|| span.file.clone());
         }
     }
+    for (display, file) in &files {
+        known
+            .entry(display.clone())
+            .or_default()
+            .extend(secret::harvest(&file.text));
+    }
+    for all in known.values_mut() {
+        all.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+        all.dedup();
+    }
+    // Messages are vigie's own words and quote no values; masking them is a backstop, for
+    // secrets long enough not to be mistaken for the names messages quote.
+    let for_messages = |all: &[String]| -> Vec<String> {
+        all.iter()
+            .filter(|s| s.chars().count() >= secret::MIN_IN_MESSAGES)
+            .cloned()
+            .collect()
+    };
+    for f in &mut report.findings {
+        if let Some(all) = known.get(&f.location.file.display) {
+            f.secrets.clone_from(all);
+        }
+        // A rule must not put a secret in its message; mask it all the same.
+        f.message = secret::mask(&f.message, &for_messages(&f.secrets), &f.node_path, &mut []);
+    }
+    for p in &mut report.problems {
+        let all = known
+            .get(&p.file)
+            .map(|a| for_messages(a))
+            .unwrap_or_default();
+        p.message = secret::mask(&p.message, &all, &[], &mut []);
+    }
+    for h in &mut report.hosts {
+        if let Some(m) = &mut h.message {
+            *m = secret::mask(m, &[], &[], &mut []);
+        }
+    }
+    report.secrets = known;
 }
 
 fn to_finding(d: Denial, doc: &Document, settings: &Settings) -> Finding {
@@ -375,12 +425,27 @@ fn to_finding(d: Denial, doc: &Document, settings: &Settings) -> Finding {
     let location = Location::new(span.file, span.range);
     // A project node is identified by its path with named items (a route's key): its value
     // holds indices into the project's lists, which move when unrelated files change.
-    let value = if doc.kind == Kind::Project {
+    // A secret rule's value is the secret: it stays out of the fingerprint (see
+    // [`fingerprint`]). Another rule's value is hashed with the secrets it holds masked.
+    let masked;
+    let value = if doc.kind == Kind::Project || d.rule.meta.secret {
         None
     } else {
-        value
+        match value {
+            Some(v) => {
+                let text = v.to_string();
+                let found = secret::harvest(&text);
+                if found.is_empty() {
+                    Some(v)
+                } else {
+                    masked = serde_json::Value::String(secret::mask(&text, &found, &[], &mut []));
+                    Some(&masked)
+                }
+            }
+            None => None,
+        }
     };
-    let mut f = Finding {
+    Finding {
         rule_id: d.rule.meta.id.clone(),
         severity,
         fingerprint: fingerprint(
@@ -389,13 +454,10 @@ fn to_finding(d: Denial, doc: &Document, settings: &Settings) -> Finding {
             &doc.stable_path(&d.path),
             value,
         ),
-        message: String::new(),
+        message: d.msg,
         location,
         node_path: d.path,
         secrets,
         suppression: None,
-    };
-    // A rule must not put a secret in its message; mask it all the same.
-    f.message = f.mask(&d.msg);
-    f
+    }
 }

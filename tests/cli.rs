@@ -257,6 +257,170 @@ fn secrets_never_leave_vigie() {
     }
 }
 
+/// Every output of a scan of a project with a secret in every place one can be (compose map,
+/// list, `${X:-default}`, `.env`, tfvars, a variable default, a provider, a Traefik basic-auth
+/// label, a Caddy `basic_auth`, a docker inspect `Env`, a restic error with a URL password, lines
+/// next to parse errors): none of them in any format, the problems, stderr or the `-o` file, and
+/// fingerprints that do not change with the secret's value.
+#[test]
+fn canary_secrets_appear_in_no_output() {
+    let dir = tempfile::tempdir().unwrap();
+    common::canary::write(dir.path());
+    let out_file = dir.path().join("report.json");
+    let mut outputs = Vec::new();
+    for format in ["human", "json", "sarif", "html"] {
+        let run = vigie(
+            dir.path(),
+            &["scan", ".", "--format", format, "--fail-on", "none"],
+        );
+        assert!(run.code == 0 || run.code == 3, "{format}: {}", run.stderr);
+        outputs.push((format.to_string(), run.stdout, run.stderr));
+    }
+    let run = vigie(
+        dir.path(),
+        &[
+            "scan",
+            ".",
+            "--format",
+            "json",
+            "--fail-on",
+            "none",
+            "-o",
+            "report.json",
+        ],
+    );
+    let written = std::fs::read_to_string(&out_file).unwrap();
+    outputs.push(("-o report.json".into(), written.clone(), run.stderr));
+    for (what, stdout, stderr) in &outputs {
+        for (place, secret) in common::canary::SECRETS {
+            assert!(
+                !stdout.contains(secret) && !stderr.contains(secret),
+                "{what} leaks the secret of the {place} ({secret}):\n{stdout}\n{stderr}"
+            );
+        }
+    }
+
+    // What the report holds: the planted findings, the problems (parse errors next to secrets,
+    // the restic error), and snippets masked.
+    let report: serde_json::Value = serde_json::from_str(&written).unwrap();
+    let ids: Vec<String> = findings(&report).into_iter().map(|f| f.0).collect();
+    for want in [
+        "compose.secret-in-environment",
+        "terraform.hardcoded-secret",
+    ] {
+        assert!(ids.iter().any(|i| i == want), "{want} not in {ids:?}");
+    }
+    let errors = report["errors"].as_array().unwrap();
+    let messages: Vec<&str> = errors
+        .iter()
+        .map(|e| e["message"].as_str().unwrap())
+        .collect();
+    for file in ["stack/.env", "stack/compose.yaml", "infra-broken/main.tf"] {
+        assert!(
+            errors.iter().any(|e| e["file"] == file),
+            "no problem for {file}: {messages:?}"
+        );
+    }
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("rest:https://backup:****@10.0.0.5")),
+        "the restic error is reported, its password masked: {messages:?}"
+    );
+    let human = &outputs[0].1;
+    assert!(
+        human.contains("MAIL_PASSWORD=****"),
+        "the .env snippet around its broken line is masked:\n{human}"
+    );
+    let snippets: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule_id"] == "compose.secret-in-environment")
+        .map(|f| f["snippet"].as_str().unwrap())
+        .collect();
+    assert!(
+        snippets.contains(&"      POSTGRES_PASSWORD: ****"),
+        "{snippets:?}"
+    );
+    assert!(
+        snippets.contains(&"      MAIL_TOKEN: ${MAIL_TOKEN:-****}"),
+        "a literal default is a secret: {snippets:?}"
+    );
+
+    // Fingerprints of secret findings do not depend on the value: a guess cannot be confirmed.
+    let fingerprints = |report: &serde_json::Value| -> Vec<(String, String, String)> {
+        let mut v: Vec<_> = report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                (
+                    f["rule_id"].as_str().unwrap().to_string(),
+                    f["node_path"].to_string(),
+                    f["fingerprint"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    let before = fingerprints(&report);
+    for (rel, from, to) in [
+        ("stack/compose.yaml", "canary-map-7f3a", "another-value-1"),
+        ("stack/compose.yaml", "canary-list-9b8e", "another-value-2"),
+        (
+            "stack/compose.yaml",
+            "canary-default-2c9d",
+            "another-value-3",
+        ),
+        (
+            "infra/terraform.tfvars",
+            "canary-tfvars-3c4d",
+            "another-value-4",
+        ),
+        ("infra/main.tf", "canary-provider-7a8b", "another-value-5"),
+        ("infra/main.tf", "canary-tfdefault-5e6f", "another-value-6"),
+    ] {
+        let p = dir.path().join(rel);
+        let text = std::fs::read_to_string(&p).unwrap();
+        std::fs::write(&p, text.replace(from, to)).unwrap();
+    }
+    let after = vigie(
+        dir.path(),
+        &["scan", ".", "--format", "json", "--fail-on", "none"],
+    )
+    .json();
+    assert_eq!(
+        before,
+        fingerprints(&after),
+        "fingerprints follow the secrets' values"
+    );
+}
+
+/// A service called like a short secret keeps its name in messages.
+#[test]
+fn a_short_secret_does_not_mask_the_names_messages_quote() {
+    let p = project(&[(
+        "compose.yaml",
+        "services:\n  tok:\n    image: app:1.0\n    environment:\n      - API_TOKEN=tok\n",
+    )]);
+    let run = vigie(p.path(), &["scan", "--format", "json", "--fail-on", "none"]);
+    let report = run.json();
+    let f = &report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule_id"] == "compose.secret-in-environment")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        f["message"],
+        "service \"tok\" sets API_TOKEN to a literal value"
+    );
+    assert_eq!(f["snippet"], "      - API_TOKEN=****");
+}
+
 #[test]
 fn output_file_is_written_whole() {
     let p = project(&[("compose.yaml", PRIVILEGED)]);
@@ -581,6 +745,11 @@ fn policy_input_prints_what_rules_see() {
     ]);
     let run = vigie(p.path(), &["policy", "input", "."]);
     assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("raw, unmasked values"),
+        "{}",
+        run.stderr
+    );
     let inputs = run.json();
     let doc = &inputs[0];
     assert_eq!(doc["kind"], "terraform");

@@ -54,13 +54,53 @@ test_file_variants_are_allowed if {
 test_interpolated_values_are_allowed if {
 	inp := {
 		"kind": "compose",
-		"doc": {"services": {"db": {"image": "postgres:16", "environment": {"POSTGRES_PASSWORD": "from-dotenv", "ADMIN_TOKEN": "fallback"}}}},
-		"origins": {
-			"services/db/environment/POSTGRES_PASSWORD": {"from": "env", "name": "PG_PASS"},
-			"services/db/environment/ADMIN_TOKEN": {"from": "default"},
-		},
+		"doc": {"services": {"db": {"image": "postgres:16", "environment": {"POSTGRES_PASSWORD": "from-dotenv"}}}},
+		"origins": {"services/db/environment/POSTGRES_PASSWORD": {"from": "env", "name": "PG_PASS"}},
 	}
 	count(deny) == 0 with input as inp
+}
+
+# `${ADMIN_TOKEN:-fallback}`: the default is written in the compose file.
+test_literal_default_of_an_interpolation_is_denied if {
+	inp := {
+		"kind": "compose",
+		"doc": {"services": {"db": {"image": "postgres:16", "environment": {"ADMIN_TOKEN": "fallback", "DB_PASSWORD": "changeme"}}}},
+		"origins": {
+			"services/db/environment/ADMIN_TOKEN": {"from": "default"},
+			"services/db/environment/DB_PASSWORD": {"from": "default"},
+		},
+	}
+	findings := deny with input as inp
+	{f.path | some f in findings} == {["services", "db", "environment", "ADMIN_TOKEN"]}
+}
+
+# `RELAY: ${RELAY_PASSWORD-s3cr3t}`: the variable says secret.
+test_literal_default_of_a_secret_variable_is_denied if {
+	inp := {
+		"kind": "compose",
+		"doc": {"services": {"db": {"image": "postgres:16", "environment": {"RELAY": "s3cr3t", "HOST": "db.internal"}}}},
+		"origins": {
+			"services/db/environment/RELAY": {"from": "default", "name": "RELAY_PASSWORD"},
+			"services/db/environment/HOST": {"from": "default", "name": "DB_HOST"},
+		},
+	}
+	findings := deny with input as inp
+	count(findings) == 1
+	some f in findings
+	f.path == ["services", "db", "environment", "RELAY"]
+	f.msg == `service "db" sets RELAY to the literal default of variable RELAY_PASSWORD`
+}
+
+# Real-world names and values that are no secrets (linuxserver.io's FILE__ variables, paths).
+test_conventions_are_not_secrets if {
+	count(deny) == 0 with input as _env({
+		"SECRET_LOCAL_HOSTNAME": "0.0.0.0",
+		"SECRET_FORCED_LANGUAGE": "en",
+		"FILE__MYSQL_ROOT_PASSWORD": "/run/secrets/mysql-root",
+		"DATABASE_PASSWORD": "/run/secrets/db-password",
+		"REDIS_PASSWORD": "changeme",
+		"SMTP_TOKEN": "<your token>",
+	})
 }
 
 test_origin_of_another_variable_does_not_hide_a_literal if {

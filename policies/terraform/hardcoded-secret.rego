@@ -10,7 +10,8 @@
 #   VM in the cluster. A value that reaches an argument through a variable or a local is reported
 #   once, where it is written (the tfvars line, the variable's `default`, the local), not where
 #   it is used; values that come from outside the files (environment variables, a secret
-#   manager, a resource attribute) are not reported.
+#   manager, a resource attribute) are not reported, nor are paths (`/run/secrets/x`) and
+#   placeholders (`changeme`, `<token>`).
 # related_resources:
 #   - ref: https://developer.hashicorp.com/terraform/language/values/variables#suppressing-values-in-cli-output
 #   - ref: https://developer.hashicorp.com/terraform/language/values/variables#environment-variables
@@ -53,92 +54,27 @@
 #   secret: true
 package vigie.rules.terraform.hardcoded_secret
 
+import data.vigie.lib.secrets
 import data.vigie.lib.terraform as lib
 import rego.v1
 
 # --- Names that say "secret" ---------------------------------------------------------------------
 #
-# A name is split into upper-case tokens at anything but letters and digits (`pm_password`:
-# PM, PASSWORD; `auth.rootPassword`: AUTH, ROOTPASSWORD). Matching token ends rather than whole
-# tokens catches `cipassword` and camelCase names, and keeps camelCase qualifiers working:
-# `passwordLength` ends in LENGTH, not in PASSWORD.
+# The shared word list (`policies/lib/secrets.rego`): a name says secret by its last token
+# (`pm_password`, `cipassword`, `auth.rootPassword`), camelCase qualifiers keep working
+# (`passwordLength` ends in LENGTH, not in PASSWORD).
 
-# Words that make a name a secret when a token ends with them (pm_password, cipassword, APITOKEN).
-_secret_suffixes := {
-	"PASSWORD", "PASSWD", "PASSPHRASE", "SECRET", "SECRETS", "TOKEN", "APIKEY", "PRIVATEKEY",
-	"ACCESSKEY", "SECRETKEY", "AUTHKEY",
-}
-
-# Abbreviations that count only as a whole token of a longer name (ssh_pass, wifi_psk, not PWD).
-_secret_abbreviations := {"PASS", "PWD", "PW", "PSK"}
-
-# `<word>_key` pairs that name a secret key (api_key, private_key, client_key, preshared_key, ...).
-# ssh_key, public_key and sshkeys are public keys, and `key` alone is usually a name or a path.
-_key_kinds := {
-	"ACCESS", "ACCOUNT", "API", "APP", "AUTH", "CLIENT", "CONSUMER", "ENCRYPTION", "HMAC", "JWT",
-	"MASTER", "PRESHARED", "PRIVATE", "SECRET", "SESSION", "SHARED", "SIGNING",
-}
-
-# Whole names of secrets that the words above miss (docker's PEM client key, ...).
-_secret_names := {"KEY_MATERIAL", "KEY_PEM"}
-
-# A last token that says the argument is about a secret, not the secret itself (password_length,
-# token_ttl, secret_name, private_key_path, api_token_id, password_wo_version, ...).
-_qualifiers := {
-	"AGE", "ALG", "ALGORITHM", "ARN", "ATTEMPTS", "AUDIENCE", "AUTHENTICATION", "BACKEND", "BITS",
-	"CHARSET", "CIDRS", "CMD", "COMMAND", "COMPLEXITY", "COST", "COUNT", "DELAY", "DESCRIPTION",
-	"DIR", "DISABLE", "DISABLED", "DURATION", "ENABLE", "ENABLED", "ENDPOINT", "ENGINE", "ENV",
-	"EXPIRATION", "EXPIRES", "EXPIRY", "FILE", "FILENAME", "FORMAT", "HASH", "HASHED", "HEADER",
-	"HINT", "HOST", "ID", "IDS", "INTERVAL", "ISSUER", "ITERATIONS", "KIND", "LABEL", "LEN",
-	"LENGTH", "LIFETIME", "LIMIT", "LOCATION", "MAX", "METHOD", "MIN", "MODE", "MOUNT", "NAME",
-	"NAMES", "NAMESPACE", "PATH", "PERIOD", "POLICIES", "POLICY", "PORT", "PREFIX", "PROMPT",
-	"PROVIDER", "REF", "REFERENCE", "REQUIRED", "RESET", "RETRIES", "ROTATION", "ROUNDS", "SALT",
-	"SCOPE", "SCOPES", "SIZE", "SOURCE", "STRENGTH", "TAG", "TAGS", "TIMEOUT", "TTL", "TYPE", "URI",
-	"URL", "USER", "USERNAME", "USES", "VALIDITY", "VAR", "VERSION",
-}
-
-_tokens(name) := [t | some t in regex.split(`[^A-Z0-9]+`, upper(name)); t != ""]
-
-_has_secret_word(tokens) if strings.any_suffix_match(tokens, _secret_suffixes)
-else if {
-	count(tokens) > 1
-	abbreviations := _secret_abbreviations
-	some t in tokens
-	t in abbreviations
-} else if {
-	some i, t in tokens
-	tokens[i + 1] == "KEY"
-	t in _key_kinds
-} else if concat("_", tokens) in _secret_names
+_tokens(name) := secrets.tokens(name)
 
 # The name says its value is a secret.
-secret_name(name) if {
-	is_string(name)
-	tokens := _tokens(name)
-	count(tokens) > 0
-	not tokens[count(tokens) - 1] in _qualifiers
-
-	# `existing_secret`, `existingSecretPasswordKey` (Helm charts): the name of a Kubernetes
-	# Secret that holds the value, not the value.
-	not _names_existing(tokens)
-	_has_secret_word(tokens)
-}
-
-_names_existing(tokens) if {
-	some t in tokens
-	startswith(t, "EXISTING")
-}
+secret_name(name) if secrets.name(name)
 
 # --- Values that are secrets ---------------------------------------------------------------------
 
-# A value written out: a non-empty string that is not a flag. Booleans, numbers, null and unknown
-# values (`{"unknown": ...}`: a resource attribute, a variable without a value) never are.
-_secret_value(value) if {
-	is_string(value)
-	trimmed := lower(trim_space(value))
-	trimmed != ""
-	not trimmed in {"true", "false"}
-}
+# A value written out: a non-empty string that is not a flag, an absolute path or a placeholder.
+# Numbers, null and unknown values (`{"unknown": ...}`: a resource attribute, a variable without a
+# value) never are.
+_secret_value(value) if secrets.literal(value)
 
 # A PEM private key, whatever the argument is called (`content = <<-EOT -----BEGIN ...`).
 _private_key_text(value) if {

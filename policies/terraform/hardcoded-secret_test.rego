@@ -57,7 +57,7 @@ test_bpg_api_token_and_nested_user_account if {
 		"provider": {"proxmox": [{"endpoint": "https://pve:8006/", "api_token": "terraform@pve!tf=0b4c8d2e-1111-2222-3333-444455556666"}]},
 		"resource": {"proxmox_virtual_environment_vm": {"vm": {"initialization": [{"user_account": [{
 			"username": "debian",
-			"password": "changeme",
+			"password": "debian-vm-2024",
 			"keys": ["ssh-ed25519 AAAAC3Nza..."],
 		}]}]}}},
 	})
@@ -356,4 +356,12 @@ test_odd_shapes_are_skipped if {
 	count(deny) == 0 with input as _input({"variable": {"password": "x", "token": null}, "resource": "x", "locals": null})
 	count(deny) == 0 with input as _input(null)
 	count(deny) == 1 with input as {"kind": "terraform", "doc": {"locals": {"token": "abc"}}, "origins": null}
+}
+
+test_placeholders_and_paths_are_not_secrets if {
+	count(deny) == 0 with input as _input({"provider": {"proxmox": [{
+		"pm_password": "changeme",
+		"pm_api_token_secret": "<token secret>",
+		"api_token": "xxxxxxxx",
+	}]}, "resource": {"x": {"y": {"password": "/run/secrets/db-password"}}}})
 }

@@ -57,6 +57,10 @@ pub fn run(args: &InputArgs, cwd: &Path) -> ExitStatus {
         eprintln!("error: cannot write: {e}");
         return ExitStatus::Error;
     }
+    // Rules need the values as written: this is the one output vigie does not mask.
+    eprintln!(
+        "warning: this output holds the raw, unmasked values of the files (passwords, tokens, keys included): do not share or commit it"
+    );
     let mut failed = false;
     for p in &problems {
         let at = p

@@ -126,13 +126,12 @@ impl Emitter for Human {
             out.write_all(b"\n")?;
         }
         for p in &report.problems {
-            let secrets: Vec<String> = report
-                .findings
-                .iter()
-                .find(|f| f.location.file.display == p.file)
-                .map(|f| f.secrets.clone())
-                .unwrap_or_default();
-            out.write_all(render_problem(p, self.color, &secrets).as_bytes())?;
+            let secrets = p
+                .span
+                .as_ref()
+                .and_then(|s| report.secrets.get(&s.file.display))
+                .map_or(&[][..], Vec::as_slice);
+            out.write_all(render_problem(p, self.color, secrets).as_bytes())?;
             out.write_all(b"\n")?;
         }
         let active: Vec<&Finding> = report.active().collect();

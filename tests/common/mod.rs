@@ -109,4 +109,5 @@ pub fn assert_valid_sarif(
         errors.join("\n")
     );
 }
+pub mod canary;
 pub mod sshd;

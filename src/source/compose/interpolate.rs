@@ -25,14 +25,19 @@ pub struct InterpolationError(pub String);
 
 struct State<'e> {
     env: &'e Env,
+    /// The text being interpolated, for positions in messages: the messages never quote it
+    /// (a value may be a secret).
+    top: &'e str,
     first_var: Option<String>,
+    /// The first variable whose default was used (`${NAME:-default}` with NAME unset).
+    first_default: Option<String>,
     used_default_only: bool,
     used_any: bool,
     unset: Vec<String>,
 }
 
 /// Interpolate `text` with `env`.
-pub fn interpolate(text: &str, env: &Env) -> Result<Resolved, InterpolationError> {
+pub fn interpolate<'e>(text: &'e str, env: &'e Env) -> Result<Resolved, InterpolationError> {
     if !text.contains('$') {
         return Ok(Resolved::Known {
             value: text.to_string(),
@@ -42,7 +47,9 @@ pub fn interpolate(text: &str, env: &Env) -> Result<Resolved, InterpolationError
     }
     let mut st = State {
         env,
+        top: text,
         first_var: None,
+        first_default: None,
         used_default_only: true,
         used_any: false,
         unset: Vec::new(),
@@ -52,7 +59,9 @@ pub fn interpolate(text: &str, env: &Env) -> Result<Resolved, InterpolationError
             let origin = if !st.used_any {
                 None
             } else if st.used_default_only {
-                Some(Origin::Default { name: None })
+                Some(Origin::Default {
+                    name: st.first_default.take(),
+                })
             } else {
                 st.first_var.map(|name| Origin::Env { name })
             };
@@ -76,6 +85,12 @@ fn is_name_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || c == '_'
 }
 
+/// The 1-based character position of `part` (a slice of `st.top`) in the interpolated text.
+fn position(part: &str, st: &State<'_>) -> usize {
+    let offset = (part.as_ptr() as usize).saturating_sub(st.top.as_ptr() as usize);
+    st.top.get(..offset).map_or(0, |t| t.chars().count()) + 1
+}
+
 fn expand(text: &str, st: &mut State<'_>) -> Result<Expanded, InterpolationError> {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
@@ -90,11 +105,12 @@ fn expand(text: &str, st: &mut State<'_>) -> Result<Expanded, InterpolationError
             }
             Some('{') => {
                 let body_and_rest = &after[1..];
-                let end = matching_brace(body_and_rest).ok_or_else(|| {
-                    InterpolationError(format!(
-                        "invalid interpolation format: unterminated `${{` in {text:?}"
-                    ))
-                })?;
+                let Some(end) = matching_brace(body_and_rest) else {
+                    return Err(InterpolationError(format!(
+                        "invalid interpolation format: the `${{` at character {} of the value is not closed",
+                        position(&rest[pos..], st)
+                    )));
+                };
                 let body = &body_and_rest[..end];
                 match braced(body, st)? {
                     Ok(v) => out.push_str(&v),
@@ -112,7 +128,8 @@ fn expand(text: &str, st: &mut State<'_>) -> Result<Expanded, InterpolationError
             }
             _ => {
                 return Err(InterpolationError(format!(
-                    "invalid interpolation format in {text:?}: a `$` must be followed by a name or `{{`; write `$$` for a literal `$`"
+                    "invalid interpolation format at character {} of the value: a `$` must be followed by a name or `{{`; write `$$` for a literal `$`",
+                    position(&rest[pos..], st)
                 )));
             }
         }
@@ -164,7 +181,8 @@ fn braced(body: &str, st: &mut State<'_>) -> Result<Expanded, InterpolationError
     let name = &body[..name_len];
     if name.is_empty() || !name.starts_with(is_name_start) {
         return Err(InterpolationError(format!(
-            "invalid interpolation format: `${{{body}}}` has no variable name"
+            "invalid interpolation format: the `${{` at character {} of the value has no variable name",
+            position(body, st).saturating_sub(2)
         )));
     }
     let op = &body[name_len..];
@@ -181,7 +199,7 @@ fn braced(body: &str, st: &mut State<'_>) -> Result<Expanded, InterpolationError
     if op.is_empty() {
         if colon {
             return Err(InterpolationError(format!(
-                "invalid interpolation format: `${{{body}}}`"
+                "invalid interpolation format: `${{{name}:}}` needs `-`, `?` or `+` after the colon"
             )));
         }
         if value.is_none() {
@@ -195,6 +213,9 @@ fn braced(body: &str, st: &mut State<'_>) -> Result<Expanded, InterpolationError
             if set {
                 Ok(Ok(value.unwrap_or_default()))
             } else {
+                if st.first_default.is_none() {
+                    st.first_default = Some(name.to_string());
+                }
                 expand(arg, st)
             }
         }
@@ -217,7 +238,7 @@ fn braced(body: &str, st: &mut State<'_>) -> Result<Expanded, InterpolationError
             }
         }
         _ => Err(InterpolationError(format!(
-            "invalid interpolation format: `${{{body}}}`"
+            "invalid interpolation format: `${{{name}` must be followed by `}}`, `:-`, `-`, `:?`, `?`, `:+` or `+`"
         ))),
     }
 }
@@ -238,12 +259,20 @@ pub fn parse_dotenv(text: &str) -> (Env, Vec<(u32, String)>) {
             if line.chars().all(is_name_char) {
                 continue; // a bare name: taken from the shell by compose; unknown to a static scan
             }
-            errors.push((line_no, format!("expected KEY=VALUE, found {line:?}")));
+            // The line is not quoted: it may be a secret written without its name.
+            errors.push((
+                line_no,
+                "expected KEY=VALUE (a line without `=` that is not a variable name)".to_string(),
+            ));
             continue;
         };
         let key = key.trim();
         if key.is_empty() || !key.chars().all(|c| is_name_char(c) || c == '.' || c == '-') {
-            errors.push((line_no, format!("invalid variable name {key:?}")));
+            errors.push((
+                line_no,
+                "invalid variable name before `=` (letters, digits, `_`, `.` and `-` only)"
+                    .to_string(),
+            ));
             continue;
         }
         let value = value.trim_start();
@@ -314,13 +343,43 @@ mod tests {
         }
     }
 
+    // A value may be a secret: errors say where, never what.
+    #[test]
+    fn errors_never_quote_the_value() {
+        let secret = "hunter2-s3cr3t";
+        for (text, at) in [
+            (format!("{secret}$"), Some("character 15")),
+            (format!("{secret}${{UNCLOSED"), Some("character 15")),
+            (format!("{secret}${{:-x}}"), Some("character 15")),
+            (format!("${{X:{secret}}}"), None),
+            (format!("${{X!{secret}}}"), None),
+        ] {
+            let e = interpolate(&text, &env()).unwrap_err().0;
+            assert!(!e.contains(secret), "{e}");
+            if let Some(at) = at {
+                assert!(e.contains(at), "{e}");
+            }
+        }
+        let (_, errors) = parse_dotenv(&format!("{secret}\nbad key {secret}=1\n"));
+        assert_eq!(errors.len(), 2);
+        assert!(
+            errors.iter().all(|(_, m)| !m.contains(secret)),
+            "{errors:?}"
+        );
+    }
+
     #[test]
     fn forms() {
         assert_eq!(known("nginx:${TAG}").0, "nginx:1.25");
         assert_eq!(known("nginx:$TAG").0, "nginx:1.25");
         assert_eq!(
             known("${NOPE:-latest}"),
-            ("latest".into(), Some(Origin::Default { name: None }))
+            (
+                "latest".into(),
+                Some(Origin::Default {
+                    name: Some("NOPE".into())
+                })
+            )
         );
         assert_eq!(known("${EMPTY:-x}").0, "x");
         assert_eq!(known("${EMPTY-x}").0, "");
