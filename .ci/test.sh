@@ -6,6 +6,21 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Cargo hands every probe of rustc /dev/null as its input: on a machine where something replaced it
+# with a regular file, nothing builds, and the error does not say why. Say it, or mend it as root;
+# checked again before each step, so a step that breaks it is named.
+devnull() {
+  [ -c /dev/null ] && return 0
+  if [ "$(id -u)" -eq 0 ]; then
+    echo "warning: /dev/null is not a character device ($1); recreating it" >&2
+    rm -f /dev/null && mknod -m 666 /dev/null c 1 3
+  else
+    echo "error: /dev/null is not a character device ($1); ask root to recreate it" >&2
+    exit 1
+  fi
+}
+devnull "before the tests"
+
 # The real components the tests run, from Debian's packages (the tests start and stop them
 # themselves; installing never starts a service).
 packages=(docker.io docker-compose busybox-static openssh-server ufw caddy restic borgbackup
@@ -33,5 +48,9 @@ export VIGIE_TRAEFIK="$tools/traefik/bin/traefik"
 export VIGIE_REQUIRE_TOOLS=1
 
 cargo fmt --all -- --check
+devnull "after installing"
 cargo clippy --locked --all-targets -- -D warnings
+devnull "after clippy"
 cargo test --locked --all-targets
+# A test that replaced /dev/null is a bug of the tests, not of the machine.
+[ -c /dev/null ] || { echo "error: /dev/null was replaced during the tests" >&2; exit 1; }
