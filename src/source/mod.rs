@@ -84,12 +84,40 @@ impl Context {
     /// roots: the one check every include (Caddy `import`, compose `env_file`, a Terraform
     /// module `source`, ...) and every file read goes through. Outside is
     /// [`ReadError::Outside`], and nothing is opened.
+    ///
+    /// A path that does not exist is judged by where it would be, so that whether a file exists
+    /// outside the roots can never be learnt from the message: outside is outside, found or not.
     pub fn resolve_include(&self, path: &Path) -> Result<PathBuf, ReadError> {
-        let canonical = fs::canonicalize(path)?;
-        if self.inside(&canonical) {
-            Ok(canonical)
-        } else {
-            Err(ReadError::Outside(canonical))
+        match fs::canonicalize(path) {
+            Ok(canonical) if self.inside(&canonical) => Ok(canonical),
+            Ok(canonical) => Err(ReadError::Outside(canonical)),
+            Err(e) => match self.would_be(path) {
+                Some(place) if !self.inside(&place) => Err(ReadError::Outside(place)),
+                _ => Err(e.into()),
+            },
+        }
+    }
+
+    /// Where a path that cannot be resolved would lead: its deepest ancestor that resolves,
+    /// followed by the rest of the path, normalized as written.
+    fn would_be(&self, path: &Path) -> Option<PathBuf> {
+        let path = self.cwd.join(path);
+        let mut rest = Vec::new();
+        let mut base = path.as_path();
+        loop {
+            if let Ok(canonical) = fs::canonicalize(base) {
+                let mut place = canonical;
+                for c in rest.iter().rev() {
+                    place.push(c);
+                }
+                return Some(normalize_path(&place));
+            }
+            rest.push(
+                base.file_name()
+                    .map(PathBuf::from)
+                    .unwrap_or_else(|| "..".into()),
+            );
+            base = base.parent()?;
         }
     }
 
@@ -427,6 +455,30 @@ mod boundary_tests {
         let link_ctx = Context::with_roots(dir.path(), &[PathBuf::from("root/out-link")]);
         assert_eq!(link_ctx.roots(), &[fs::canonicalize(&root).unwrap()]);
         assert!(read_source(&root.join("out-link"), &link_ctx).is_err());
+    }
+
+    #[test]
+    fn a_missing_path_outside_is_outside_not_missing() {
+        let (dir, ctx) = tree();
+        let root = dir.path().join("root");
+        for p in [
+            PathBuf::from("/etc/no-such-file-here"),
+            PathBuf::from("/no-such-dir/x"),
+            root.join("../outside/missing.txt"),
+            root.join("missing/../../outside/secret.txt"),
+            root.join("out-dir/missing.txt"),
+        ] {
+            assert!(
+                matches!(ctx.resolve_include(&p), Err(ReadError::Outside(_))),
+                "{}",
+                p.display()
+            );
+        }
+        // Missing inside stays missing.
+        assert!(matches!(
+            ctx.resolve_include(&root.join("missing/x.txt")),
+            Err(ReadError::Io(_))
+        ));
     }
 
     #[test]
