@@ -667,6 +667,26 @@ fn rules_explain_and_user_policies() {
         "{}",
         t.stdout
     );
+    // A stranger's policy cannot drive the terminal through its metadata.
+    std::fs::create_dir_all(p.path().join("esc")).unwrap();
+    std::fs::write(
+        p.path().join("esc/e.rego"),
+        "# METADATA\n# title: \"Evil \\e[2J title\"\n# description: \"D \\e]0;pwned\\a\"\n# custom:\n#   id: compose.esc\n#   severity: low\n#   remediation: R\npackage vigie.rules.compose.esc\n\nimport rego.v1\n\ndeny contains {\"msg\": \"m\"} if {\n\tinput.doc.nothing\n}\n",
+    )
+    .unwrap();
+    for args in [
+        &["rules", "--policy", "esc"][..],
+        &["explain", "compose.esc", "--policy", "esc"],
+        &["explain", "compose.\u{1b}[2J", "--policy", "esc"],
+    ] {
+        let run = vigie(p.path(), args);
+        let out = format!("{}{}", run.stdout, run.stderr);
+        assert!(!out.contains(['\u{1b}', '\u{7}']), "{args:?}: {out}");
+        assert!(
+            out.contains("\\x1b") || out.contains("\\u{1b}"),
+            "{args:?}: {out}"
+        );
+    }
     let broken = vigie(p.path(), &["scan", "--policy", "broken", "compose.yaml"]);
     assert_eq!(broken.code, 2);
     assert!(broken.stderr.contains("METADATA"), "{}", broken.stderr);

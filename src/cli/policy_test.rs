@@ -8,6 +8,7 @@ use clap::Args;
 use crate::cli::{
     load_policies, report_policy_error, report_settings_error, write_stdout, ExitStatus,
 };
+use crate::output::escape;
 use crate::policy::test_runner::{self, Outcome};
 use crate::settings::Settings;
 
@@ -90,6 +91,8 @@ pub fn run(args: &TestArgs) -> ExitStatus {
         let _ = writeln!(out, "no test_ rules found");
     }
     let _ = writeln!(out, "{passed} passed, {failed} failed");
+    // Names and errors come from policy files, which may be a stranger's.
+    let out = escape::text(&out);
     if write_stdout(|w| w.write_all(out.as_bytes())).is_err() {
         return ExitStatus::Error;
     }

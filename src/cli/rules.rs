@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 use clap::Args;
 
 use crate::cli::{load_policies, report_policy_error, write_stdout, ExitStatus};
+use crate::output::escape;
 use crate::policy::{docs, PolicySet};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -40,7 +41,13 @@ fn policies(dirs: &[std::path::PathBuf]) -> Result<PolicySet, ExitStatus> {
     })
 }
 
-fn emit(text: &str) -> ExitStatus {
+/// Print `text`; human and Markdown text comes from policy files, which may be a stranger's
+/// (`--policy DIR`), so their control characters are made visible (JSON escapes its own).
+fn emit(text: &str, format: Option<RulesFormat>) -> ExitStatus {
+    let text = match format {
+        Some(RulesFormat::Json) => std::borrow::Cow::Borrowed(text),
+        _ => escape::text(text),
+    };
     match write_stdout(|w| w.write_all(text.as_bytes())) {
         Ok(()) => ExitStatus::Success,
         Err(e) => {
@@ -102,7 +109,7 @@ pub fn list(args: &RulesArgs) -> ExitStatus {
             )
         }
     };
-    emit(&text)
+    emit(&text, Some(args.format))
 }
 
 pub fn explain(args: &ExplainArgs) -> ExitStatus {
@@ -111,7 +118,7 @@ pub fn explain(args: &ExplainArgs) -> ExitStatus {
         Err(code) => return code,
     };
     match set.rule(&args.rule_id) {
-        Some(rule) => emit(&docs::render(rule)),
+        Some(rule) => emit(&docs::render(rule), None),
         None => {
             let wanted = args.rule_id.rsplit('.').next().unwrap_or(&args.rule_id);
             let close: Vec<&str> = set
@@ -122,7 +129,10 @@ pub fn explain(args: &ExplainArgs) -> ExitStatus {
                     id.contains(wanted) || wanted.contains(id.rsplit('.').next().unwrap_or(id))
                 })
                 .collect();
-            eprintln!("error: no rule has the id {:?}", args.rule_id);
+            eprintln!(
+                "error: no rule has the id {}",
+                escape::line(&format!("{:?}", args.rule_id))
+            );
             if !close.is_empty() {
                 eprintln!("  did you mean: {}", close.join(", "));
             }
