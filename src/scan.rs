@@ -266,6 +266,14 @@ pub(crate) fn finish(report: &mut Report, settings: &Settings) {
     report
         .problems
         .sort_by(|a, b| (&a.file, a.line_col(), a.level).cmp(&(&b.file, b.line_col(), b.level)));
+    // A file two sources read (a `.env` beside both a compose file and a Caddyfile) has its
+    // problem reported once.
+    report.problems.dedup_by(|a, b| {
+        a.file == b.file
+            && a.line_col() == b.line_col()
+            && a.level == b.level
+            && a.message == b.message
+    });
 }
 
 /// Evaluate every rule of a document's kind on it.

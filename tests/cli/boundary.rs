@@ -263,6 +263,33 @@ fn caddy_import_of_an_absolute_path_outside_the_tree_is_not_read() {
     assert_finding(&report, "caddy.tls-disabled", "Caddyfile");
 }
 
+/// Whether a file exists outside the tree cannot be learnt either: a missing one is outside too.
+/// The `.env` beside a Caddyfile that links out of the tree is a warning, not a silent skip.
+#[test]
+fn caddy_import_of_a_missing_file_outside_and_a_linked_env_are_warned_about() {
+    let t = Tree::new();
+    t.link(".env", &t.outside().join("canary.env"));
+    t.file(
+        "Caddyfile",
+        "import /etc/no-such-file-q8z\nimport ../outside/missing.caddy\nhttp://inside.example.com {\n\trespond \"{$TOKEN}\"\n}\n",
+    );
+    let report = t.scan(&[]);
+    assert_problem(
+        &report,
+        "Caddyfile",
+        Some(1),
+        "import /etc/no-such-file-q8z: outside the scanned tree: not read",
+    );
+    assert_problem(
+        &report,
+        "Caddyfile",
+        Some(2),
+        "import ../outside/missing.caddy: outside the scanned tree: not read",
+    );
+    assert_problem(&report, ".env", None, "outside the scanned tree: not read");
+    assert_finding(&report, "caddy.tls-disabled", "Caddyfile");
+}
+
 #[test]
 fn caddy_import_glob_matching_a_link_out_of_the_tree_is_not_read() {
     let t = Tree::new();

@@ -19,6 +19,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::document::{Document, Kind};
+use crate::problem::{Level, Problem};
 use crate::source::{normalize_path, read_source, Context, Loaded, Unit};
 
 /// Whether a file name alone says "Caddyfile": `Caddyfile`, `*.caddyfile`, `Caddyfile.*`
@@ -97,8 +98,9 @@ pub fn units(mut files: Vec<PathBuf>, ctx: &Context) -> Vec<Unit> {
 }
 
 /// The variables of the `.env` file beside the Caddyfile, if there is one (lines that are not
-/// `KEY=VALUE` are skipped; the compose source reports them).
-fn read_env(path: &Path, ctx: &Context) -> env::Env {
+/// `KEY=VALUE` are skipped; the compose source reports them). A `.env` that cannot be read (a
+/// link out of the scanned tree) is a warning: the Caddyfile is read without it.
+fn read_env(path: &Path, ctx: &Context, problems: &mut Vec<Problem>) -> env::Env {
     let Some(p) = path.parent().map(|d| d.join(".env")) else {
         return env::Env::new();
     };
@@ -107,7 +109,13 @@ fn read_env(path: &Path, ctx: &Context) -> env::Env {
     }
     match read_source(&p, ctx) {
         Ok(file) => env::parse_dotenv(&file.text).0,
-        Err(_) => env::Env::new(),
+        Err(e) => {
+            problems.push(Problem {
+                level: Level::Warning,
+                ..e
+            });
+            env::Env::new()
+        }
     }
 }
 
@@ -144,7 +152,7 @@ pub fn load(unit: &Unit, ctx: &Context) -> Loaded {
             }
             json::build(&root)
         } else {
-            let env = read_env(path, ctx);
+            let env = read_env(path, ctx, &mut loaded.problems);
             let parsed = parser::parse(&file, &env, ctx);
             loaded.problems.extend(parsed.problems);
             let Some(tree) = parsed.file else { continue };
