@@ -9,8 +9,10 @@ mod json;
 mod lexer;
 mod parser;
 mod project;
+mod sniff;
 
 pub use json::sniff;
+pub use sniff::sniff_caddyfile;
 pub use project::contribute;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -19,20 +21,38 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::document::{Document, Kind};
+use crate::problem::Level;
+use crate::source::skip::{SkipReason, Skipped};
 use crate::source::{normalize_path, read_source, Context, Loaded, Unit};
 
-/// Whether a file name alone says "Caddyfile": `Caddyfile`, `*.caddyfile`, `Caddyfile.*`
-/// (but not `Caddyfile.json`, Caddy's other configuration format).
+/// Whether a file name alone says "Caddyfile", as it does to Caddy itself: a name that starts
+/// with `caddyfile` or ends with `.caddyfile`, in any case (`Caddyfile`, `caddyfile`,
+/// `CaddyFile`, `Caddyfile.prod`, `CaddyfileConfig`, `site.Caddyfile`), but not a `.json` one
+/// (Caddy's other format, read as `caddy.json` is); nor, unlike Caddy, one whose extension says it
+/// is code or another format (`caddyfile.go`, `caddyfile.vim`, `Caddyfile.md`), which nobody hands
+/// to Caddy.
 pub fn matches_name(name: &str) -> bool {
-    if name == "Caddyfile" || name == "caddy.json" {
+    if name == "caddy.json" {
         return true;
     }
-    if let Some(stem) = name.strip_suffix(".caddyfile") {
-        return !stem.is_empty();
+    let lower = name.to_ascii_lowercase();
+    if !(lower.starts_with("caddyfile") || lower.ends_with(".caddyfile")) {
+        return false;
     }
-    name.strip_prefix("Caddyfile.")
-        .is_some_and(|ext| !ext.is_empty() && ext != "json")
+    match lower.rsplit_once('.') {
+        Some((stem, ext)) if !stem.is_empty() => !NOT_CADDYFILE_EXTENSIONS.contains(&ext),
+        _ => true,
+    }
 }
+
+/// Extensions of names that start with `caddyfile` but are not Caddyfiles: Caddy's JSON, source
+/// code (a Caddyfile parser or syntax highlighter), documentation and other formats.
+const NOT_CADDYFILE_EXTENSIONS: &[&str] = &[
+    "json", "go", "rs", "py", "js", "mjs", "cjs", "ts", "java", "kt", "rb", "php", "c", "h", "cc",
+    "cpp", "cs", "swift", "lua", "vim", "el", "nix", "sh", "bash", "zsh", "ps1", "md", "rst",
+    "adoc", "html", "htm", "css", "xml", "yml", "yaml", "toml", "ini", "lock", "sum", "mod", "zip",
+    "gz", "tgz", "tar", "png", "jpg", "svg", "pdf", "tmlanguage", "sublime-syntax", "orig", "rej",
+];
 
 /// One unit per Caddyfile. A Caddyfile that another one of the scan imports is read as part of
 /// that one, not on its own (it is often a fragment: a list of directives, or sites relying on
@@ -146,6 +166,26 @@ pub fn load(unit: &Unit, ctx: &Context) -> Loaded {
         } else {
             let env = read_env(path, ctx);
             let parsed = parser::parse(&file, &env, ctx);
+            // A file recognised by its content alone that does not parse is not taken for a
+            // broken Caddyfile: it is reported as one that only looked like it.
+            let by_content = !path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(matches_name);
+            let error = parsed.problems.iter().find(|p| p.level == Level::Error);
+            if let (true, Some(e)) = (by_content, error) {
+                let at = e
+                    .line_col()
+                    .map(|lc| format!("line {}: ", lc.line))
+                    .unwrap_or_default();
+                loaded.skipped.push(Skipped {
+                    file: file.display.clone(),
+                    kind: Kind::Caddy,
+                    reason: SkipReason::Unparsed,
+                    detail: format!("{at}{}", e.message),
+                });
+                continue;
+            }
             loaded.problems.extend(parsed.problems);
             let Some(tree) = parsed.file else { continue };
             doc::build(&tree)
@@ -201,16 +241,32 @@ mod tests {
     }
 
     #[test]
-    fn names() {
-        for n in ["Caddyfile", "Caddyfile.prod", "site.caddyfile"] {
+    fn names_as_caddy_reads_them() {
+        for n in [
+            "Caddyfile",
+            "caddyfile",
+            "CaddyFile",
+            "CADDYFILE",
+            "Caddyfile.prod",
+            "CaddyfileConfig",
+            "caddyfile.txt",
+            "site.caddyfile",
+            "something.Caddyfile",
+            "Caddyfile.j2",
+            "caddy.json",
+        ] {
             assert!(matches_name(n), "{n}");
         }
-        assert!(matches_name("caddy.json"));
         for n in [
             "Caddyfile.json",
-            ".caddyfile",
-            "Caddyfile.",
-            "caddyfile.txt",
+            "caddyfile.go",
+            "caddyfile_test.go",
+            "caddyfile.vim",
+            "Caddyfile.md",
+            "caddyfile.yml",
+            "MyCaddyfile",
+            "caddy.yaml",
+            "Caddy.json",
         ] {
             assert!(!matches_name(n), "{n}");
         }
