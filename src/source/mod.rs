@@ -189,11 +189,18 @@ fn sniffable_yaml(name: &str) -> bool {
 /// Whether a file's name makes it worth sniffing its content: a YAML, JSON or TOML file, or a
 /// file with no extension (a Caddyfile under another name).
 pub fn sniffable(name: &str) -> bool {
-    name.ends_with(".yml")
-        || name.ends_with(".yaml")
-        || name.ends_with(".json")
-        || name.ends_with(".toml")
-        || no_extension(name)
+    matches!(
+        extension(name).as_deref(),
+        Some("yml" | "yaml" | "json" | "toml")
+    ) || no_extension(name)
+}
+
+/// A name's extension, in lower case (`Docker-Compose.YML` is YAML).
+fn extension(name: &str) -> Option<String> {
+    Path::new(name)
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
 }
 
 /// `caddy-config`, `proxy` (not `.env`, `a.b`).
@@ -220,7 +227,7 @@ pub fn classify_by_content(path: &Path) -> Option<Kind> {
     }
     let head = fsio::read_head(path, SNIFF_BYTES)?;
     let text = String::from_utf8_lossy(&head);
-    match path.extension().and_then(|e| e.to_str()) {
+    match extension(name).as_deref() {
         Some("json") if docker::sniff(&text) => Some(Kind::Docker),
         Some("json") if caddy::sniff(&text) => Some(Kind::Caddy),
         Some("json") => headscale::sniff(&text).then_some(Kind::Headscale),
@@ -278,7 +285,10 @@ fn untemplated(unit: &Unit, ctx: &Context) -> (Unit, Vec<Skipped>) {
         return (kept, skipped);
     }
     kept.files.retain(|path| {
-        if path.extension().is_some_and(|e| e == "json") {
+        if path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+        {
             return true;
         }
         let Some(head) = fsio::read_head(path, SNIFF_BYTES) else {

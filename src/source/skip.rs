@@ -133,8 +133,8 @@ pub fn template_action(text: &str) -> Option<String> {
                     }
                 }
                 None => {
-                    let at_start =
-                        prev.is_none_or(|p| p.is_whitespace() || matches!(p, ':' | '=' | ',' | '['));
+                    let at_start = prev
+                        .is_none_or(|p| p.is_whitespace() || matches!(p, ':' | '=' | ',' | '['));
                     if c == '#' && prev.is_none_or(char::is_whitespace) {
                         break;
                     }
@@ -184,7 +184,10 @@ mod tests {
             ("ports: [{{ .Values.port }}]\n", 1),
         ] {
             let found = template_action(text).unwrap_or_default();
-            assert!(found.starts_with(&format!("line {line}: ")), "{text:?}: {found}");
+            assert!(
+                found.starts_with(&format!("line {line}: ")),
+                "{text:?}: {found}"
+            );
         }
     }
 

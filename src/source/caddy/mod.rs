@@ -12,8 +12,8 @@ mod project;
 mod sniff;
 
 pub use json::sniff;
-pub use sniff::sniff_caddyfile;
 pub use project::contribute;
+pub use sniff::sniff_caddyfile;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -48,10 +48,58 @@ pub fn matches_name(name: &str) -> bool {
 /// Extensions of names that start with `caddyfile` but are not Caddyfiles: Caddy's JSON, source
 /// code (a Caddyfile parser or syntax highlighter), documentation and other formats.
 const NOT_CADDYFILE_EXTENSIONS: &[&str] = &[
-    "json", "go", "rs", "py", "js", "mjs", "cjs", "ts", "java", "kt", "rb", "php", "c", "h", "cc",
-    "cpp", "cs", "swift", "lua", "vim", "el", "nix", "sh", "bash", "zsh", "ps1", "md", "rst",
-    "adoc", "html", "htm", "css", "xml", "yml", "yaml", "toml", "ini", "lock", "sum", "mod", "zip",
-    "gz", "tgz", "tar", "png", "jpg", "svg", "pdf", "tmlanguage", "sublime-syntax", "orig", "rej",
+    "json",
+    "go",
+    "rs",
+    "py",
+    "js",
+    "mjs",
+    "cjs",
+    "ts",
+    "java",
+    "kt",
+    "rb",
+    "php",
+    "c",
+    "h",
+    "cc",
+    "cpp",
+    "cs",
+    "swift",
+    "lua",
+    "vim",
+    "el",
+    "nix",
+    "sh",
+    "bash",
+    "zsh",
+    "ps1",
+    "md",
+    "rst",
+    "adoc",
+    "html",
+    "htm",
+    "css",
+    "xml",
+    "yml",
+    "yaml",
+    "toml",
+    "ini",
+    "lock",
+    "sum",
+    "mod",
+    "zip",
+    "gz",
+    "tgz",
+    "tar",
+    "png",
+    "jpg",
+    "svg",
+    "pdf",
+    "tmlanguage",
+    "sublime-syntax",
+    "orig",
+    "rej",
 ];
 
 /// One unit per Caddyfile. A Caddyfile that another one of the scan imports is read as part of
@@ -133,7 +181,8 @@ fn read_env(path: &Path, ctx: &Context) -> env::Env {
 
 /// Caddy's JSON config rather than a Caddyfile.
 fn is_json(path: &Path) -> bool {
-    path.extension().is_some_and(|e| e == "json")
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"))
 }
 
 pub fn load(unit: &Unit, ctx: &Context) -> Loaded {

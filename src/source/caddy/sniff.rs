@@ -103,7 +103,9 @@ pub fn sniff_caddyfile(head: &str) -> bool {
         return false;
     }
     // The last line may be cut.
-    let complete = head.rfind('\n').map_or("", |i| head.get(..i).unwrap_or_default());
+    let complete = head
+        .rfind('\n')
+        .map_or("", |i| head.get(..i).unwrap_or_default());
     let mut depth = 0usize;
     // What the open top-level block is, and whether a line of it was one Caddy knows.
     let mut block: Option<&[&str]> = None;
@@ -114,11 +116,19 @@ pub fn sniff_caddyfile(head: &str) -> bool {
     for raw in complete.lines() {
         let line = raw.trim();
         if let Some(end) = &heredoc {
-            if line.strip_prefix(end.as_str()).is_some_and(|r| r.is_empty() || r.starts_with([' ', '\t'])) {
+            if line
+                .strip_prefix(end.as_str())
+                .is_some_and(|r| r.is_empty() || r.starts_with([' ', '\t']))
+            {
                 heredoc = None;
             }
             continue;
         }
+        // A comment starts a token: `site { # note`.
+        let line = match line.find(" #").or_else(|| line.find("\t#")) {
+            Some(i) => line.get(..i).unwrap_or(line).trim_end(),
+            None => line,
+        };
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
@@ -126,7 +136,10 @@ pub fn sniff_caddyfile(head: &str) -> bool {
             return false;
         }
         if let Some((_, marker)) = line.rsplit_once("<<") {
-            if !marker.is_empty() && marker.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            if !marker.is_empty()
+                && marker
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_')
             {
                 heredoc = Some(marker.to_string());
             }
@@ -145,7 +158,10 @@ pub fn sniff_caddyfile(head: &str) -> bool {
                 block = Some(GLOBAL_OPTIONS);
             } else if opens && is_named_block(words) {
                 block = Some(DIRECTIVES);
-            } else if opens && words.split([' ', '\t', ',']).all(|w| w.is_empty() || is_address(w))
+            } else if opens
+                && words
+                    .split([' ', '\t', ','])
+                    .all(|w| w.is_empty() || is_address(w))
             {
                 block = Some(DIRECTIVES);
             } else if !opens && words.split_whitespace().next() == Some("import") {
@@ -251,6 +267,7 @@ mod tests {
             "&(app) {\n\treverse_proxy app:80\n}\nexample.com {\n\tinvoke app\n}\n",
             "import sites/*\n",
             "[::1]:8080 {\n\troot * /srv\n\tfile_server\n}\n",
+            "example.com { # the site\n\treverse_proxy app:80 # the app\n}\n",
             // A head cut inside a site block.
             "example.com {\n\treverse_proxy app:80\n\theader {\n",
         ] {
@@ -305,7 +322,9 @@ mod tests {
         ] {
             assert!(is_address(a), "{a}");
         }
-        for a in ["server", "http", "f()", "x=1", "\"a\"", ":", "a:b", "[::1", "ftp://x"] {
+        for a in [
+            "server", "http", "f()", "x=1", "\"a\"", ":", "a:b", "[::1", "ftp://x",
+        ] {
             assert!(!is_address(a), "{a}");
         }
     }
