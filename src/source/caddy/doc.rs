@@ -423,17 +423,26 @@ fn dials(text: &str) -> Vec<(Value, Value)> {
     if let Some(path) = text.strip_prefix("unix+h2c//") {
         return vec![(Value::String(format!("unix//{path}")), json!("h2c"))];
     }
-    if let Some((before, first, last)) = port_range(text) {
-        return (first..=last)
-            .map(|port| dial(&format!("{before}{port}")))
-            .collect();
+    match port_range(text) {
+        Some(each) => each.iter().map(|t| dial(t)).collect(),
+        None => vec![dial(text)],
     }
-    vec![dial(text)]
 }
 
-/// `host:8001-8003` (after any scheme) as (`host:`, 8001, 8003), when the range is in order and
-/// within [`MAX_PORT_RANGE`].
-fn port_range(text: &str) -> Option<(&str, u32, u32)> {
+/// `host:8001-8003` (after any scheme) as one address per port, when the range is in order and
+/// within [`MAX_PORT_RANGE`]. Caddy 2.6 keeps the range in the dial of its JSON config; later
+/// releases expand it there; both dial every port.
+pub(super) fn port_range(text: &str) -> Option<Vec<String>> {
+    let (before, first, last) = port_range_parts(text)?;
+    Some(
+        (first..=last)
+            .map(|port| format!("{before}{port}"))
+            .collect(),
+    )
+}
+
+/// `host:8001-8003` (after any scheme) as (`host:`, 8001, 8003).
+fn port_range_parts(text: &str) -> Option<(&str, u32, u32)> {
     if text.contains('{') {
         return None;
     }
