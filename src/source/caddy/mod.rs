@@ -658,4 +658,108 @@ http://plain.example.com {
         assert_eq!(l.problems[0].file, "a/Caddyfile");
         assert_eq!(l.problems[0].line_col().map(|p| p.line), Some(2));
     }
+
+    fn dials_of(d: &Document, site: usize) -> Vec<Value> {
+        get(d, &format!("sites/{site}/upstreams"))
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|u| u["dial"].clone())
+            .collect()
+    }
+
+    fn header_names(d: &Document, site: usize) -> Vec<Value> {
+        get(d, &format!("sites/{site}/headers"))
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["name"].clone())
+            .collect()
+    }
+
+    #[test]
+    fn block_imports_fill_block_placeholders() {
+        let (_d, doc) = one(&[(
+            "Caddyfile",
+            "(proxy) {\n\treverse_proxy {args[0]} {\n\t\t{blocks.upstream}\n\t}\n\theader {\n\t\t{blocks.headers}\n\t}\n}\n\
+             (secure) {\n\theader {\n\t\t{block}\n\t}\n}\n\
+             a.example.com {\n\timport proxy app:8080 {\n\t\theaders {\n\t\t\tX-A yes\n\t\t}\n\t\tupstream {\n\t\t\ttransport http {\n\t\t\t\ttls_insecure_skip_verify\n\t\t\t}\n\t\t}\n\t}\n}\n\
+             b.example.com {\n\timport secure {\n\t\tX-B yes\n\t}\n}\n\
+             c.example.com {\n\timport secure\n}\n",
+        )]);
+        assert_eq!(dials_of(&doc, 0), [json!("app:8080")]);
+        assert_eq!(
+            get(&doc, "sites/0/upstreams/0/tls_insecure_skip_verify"),
+            &json!(true)
+        );
+        // Where the block's tokens are written, in the importing site.
+        assert_eq!(
+            at(&doc, "sites/0/upstreams/0/tls_insecure_skip_verify").1,
+            21
+        );
+        assert_eq!(header_names(&doc, 0), [json!("X-A")]);
+        assert_eq!(header_names(&doc, 1), [json!("X-B")]);
+        // No block: the placeholder stands for nothing, and never becomes a header name.
+        assert_eq!(header_names(&doc, 2), Vec::<Value>::new());
+    }
+
+    #[test]
+    fn named_routes_are_no_sites_and_run_where_invoked() {
+        let (_d, doc) = one(&[(
+            "Caddyfile",
+            "a.example.com {\n\tinvoke app\n}\n&(app) {\n\theader Strict-Transport-Security max-age=1\n\treverse_proxy app:80\n}\n",
+        )]);
+        assert_eq!(get(&doc, "sites").as_array().unwrap().len(), 1);
+        assert_eq!(dials_of(&doc, 0), [json!("app:80")]);
+        assert_eq!(header_names(&doc, 0), [json!("Strict-Transport-Security")]);
+        // The facts point where the named route writes them.
+        assert_eq!(at(&doc, "sites/0/upstreams/0").1, 6);
+    }
+
+    #[test]
+    fn header_colons_php_fastcgi_h2c_sockets_and_port_ranges() {
+        let (_d, doc) = one(&[(
+            "Caddyfile",
+            "a.example.com {\n\theader {\n\t\tStrict-Transport-Security: max-age=1\n\t\t+X-A: b\n\t}\n\theader X-Line: v\n\tphp_fastcgi php:9000 unix//run/php.sock\n\treverse_proxy unix+h2c//run/app.sock\n\treverse_proxy api:8001-8003 {\n\t\tto api:9-8\n\t}\n}\n",
+        )]);
+        let mut names = header_names(&doc, 0);
+        names.sort_by_key(Value::to_string);
+        assert_eq!(
+            names,
+            [
+                json!("Strict-Transport-Security"),
+                json!("X-A"),
+                json!("X-Line:")
+            ]
+        );
+        assert_eq!(
+            dials_of(&doc, 0),
+            [
+                json!("php:9000"),
+                json!("unix//run/php.sock"),
+                json!("unix//run/app.sock"),
+                json!("api:8001"),
+                json!("api:8002"),
+                json!("api:8003"),
+                // Out of order: not a range.
+                json!("api:9-8"),
+            ]
+        );
+        assert_eq!(get(&doc, "sites/0/upstreams/2/scheme"), &json!("h2c"));
+    }
+
+    #[test]
+    fn a_port_range_is_bounded() {
+        assert_eq!(doc::port_range("app:1-1024").map(|v| v.len()), Some(1024));
+        assert_eq!(doc::port_range("app:1-1025"), None);
+        assert_eq!(doc::port_range("app:1-65536"), None);
+        assert_eq!(
+            doc::port_range("https://app:8-9/x"),
+            Some(vec![
+                "https://app:8".to_string(),
+                "https://app:9".to_string()
+            ])
+        );
+        assert_eq!(doc::port_range("{$HOST}:8-9"), None);
+    }
 }

@@ -156,13 +156,13 @@ pub fn sniff_caddyfile(head: &str) -> bool {
                     return false;
                 }
                 block = Some(GLOBAL_OPTIONS);
-            } else if opens && is_named_block(words) {
-                block = Some(DIRECTIVES);
             } else if opens
-                && words
-                    .split([' ', '\t', ','])
-                    .all(|w| w.is_empty() || is_address(w))
+                && (is_named_block(words)
+                    || words
+                        .split([' ', '\t', ','])
+                        .all(|w| w.is_empty() || is_address(w)))
             {
+                // A snippet, a named route or a site: directives inside.
                 block = Some(DIRECTIVES);
             } else if !opens && words.split_whitespace().next() == Some("import") {
                 first = false;
