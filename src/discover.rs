@@ -233,9 +233,15 @@ pub fn discover(roots: &[PathBuf], exclude: &GlobSet, ctx: &Context) -> Discover
                         if is_dir || !wanted(path) {
                             return WalkState::Continue;
                         }
+                        let quiet = path
+                            .file_name()
+                            .and_then(|n| n.to_str())
+                            .is_some_and(source::only_sniffed_for_caddy);
                         if entry.path_is_symlink() {
                             if let Some(p) = outside(path, ctx) {
-                                push_problem(p);
+                                if !quiet {
+                                    push_problem(p);
+                                }
                                 return WalkState::Continue;
                             }
                         }
@@ -245,6 +251,7 @@ pub fn discover(roots: &[PathBuf], exclude: &GlobSet, ctx: &Context) -> Discover
                                     push_target(class, path);
                                 }
                             }
+                            Some(_) if quiet => {}
                             Some(t) => push_problem(Problem::error(
                                 ctx.display(path),
                                 ReadError::NotRegular(fsio::file_kind(t)).to_string(),

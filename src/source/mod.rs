@@ -203,6 +203,13 @@ fn extension(name: &str) -> Option<String> {
         .map(str::to_ascii_lowercase)
 }
 
+/// Whether vigie looks at a file of this name only because it has no extension (to sniff a
+/// Caddyfile): such a file that is a link out of the scan roots or not a regular file is passed
+/// over in silence, as most of them (`LICENSE`, `Makefile`, programs) are nothing vigie reads.
+pub fn only_sniffed_for_caddy(name: &str) -> bool {
+    no_extension(name) && classify_by_name(name).is_none() && named_like(name).is_none()
+}
+
 /// `caddy-config`, `proxy` (not `.env`, `a.b`).
 fn no_extension(name: &str) -> bool {
     !name.is_empty() && !name.contains('.')
@@ -294,7 +301,8 @@ fn untemplated(unit: &Unit, ctx: &Context) -> (Unit, Vec<Skipped>) {
         let Some(head) = fsio::read_head(path, SNIFF_BYTES) else {
             return true;
         };
-        match skip::template_action(&String::from_utf8_lossy(&head)) {
+        let caddyfile = unit.kind == Kind::Caddy;
+        match skip::template_action(&String::from_utf8_lossy(&head), caddyfile) {
             Some(detail) => {
                 // A compose file of a Traefik unit is reported as a compose file.
                 let kind = if unit.kind == Kind::Traefik && traefik::is_compose_part(path) {

@@ -121,10 +121,16 @@ pub fn templates_foreign(kind: Kind) -> bool {
 /// `{% for host in hosts %}`), as `line N: TEXT`. A template inside a quoted string is data
 /// (Traefik's `defaultRule: "Host(`{{ normalize .Name }}`)"`, a Caddy `respond "{{.Host}}"`
 /// served through `templates`), and so is one inside a word (`Host(`{{ .Name }}`)`).
-pub fn template_action(text: &str) -> Option<String> {
+///
+/// In YAML and TOML an action must start a line, a key's value (`key: `, `key = `) or an item
+/// (`- `, `[`, `,`): `command: docker ps --format {{.Names}}` is one plain string. In a Caddyfile
+/// (`caddyfile`), where every space separates tokens, any token may be one.
+pub fn template_action(text: &str, caddyfile: bool) -> Option<String> {
     for (n, line) in text.lines().enumerate() {
         let mut quote: Option<char> = None;
         let mut prev: Option<char> = None;
+        // Only spaces so far, or a separator that starts a value, then spaces.
+        let mut value_start = true;
         for (i, c) in line.char_indices() {
             match quote {
                 Some(q) => {
@@ -133,8 +139,12 @@ pub fn template_action(text: &str) -> Option<String> {
                     }
                 }
                 None => {
-                    let at_start = prev
-                        .is_none_or(|p| p.is_whitespace() || matches!(p, ':' | '=' | ',' | '['));
+                    let after_space = prev.is_none_or(char::is_whitespace);
+                    let at_start = if caddyfile {
+                        after_space
+                    } else {
+                        (value_start && after_space) || matches!(prev, Some(':' | '=' | ',' | '['))
+                    };
                     if c == '#' && prev.is_none_or(char::is_whitespace) {
                         break;
                     }
@@ -161,6 +171,9 @@ pub fn template_action(text: &str) -> Option<String> {
                     }
                 }
             }
+            if !c.is_whitespace() {
+                value_start = quote.is_none() && matches!(c, ':' | '=' | ',' | '[' | '-');
+            }
             prev = Some(c);
         }
     }
@@ -178,12 +191,13 @@ mod tests {
             ("a: 1\n{{- if .Values.tls }}\ntls: true\n{{- end }}\n", 2),
             ("http:\n  routers:\n{{ range $i, $e := until 3 }}\n", 3),
             ("{{ .Domain }} {\n\treverse_proxy app:80\n}\n", 1),
+            ("key:   {{ .Values.key }}\n", 1),
             ("{% for h in hosts %}\n{{ h }} {\n}\n{% endfor %}\n", 1),
             ("key = {{ .Values.key }}\n", 1),
             ("- {{ .Values.x }}\n", 1),
             ("ports: [{{ .Values.port }}]\n", 1),
         ] {
-            let found = template_action(text).unwrap_or_default();
+            let found = template_action(text, false).unwrap_or_default();
             assert!(
                 found.starts_with(&format!("line {line}: ")),
                 "{text:?}: {found}"
@@ -205,8 +219,17 @@ mod tests {
             "unclosed: {{ .Values\n",
             "é: {é}\n",
         ] {
-            assert_eq!(template_action(text), None, "{text:?}");
+            assert_eq!(template_action(text, false), None, "{text:?}");
         }
+        // A plain YAML string may hold braces after a space; a Caddyfile token may not.
+        let command = "healthcheck:\n  test: docker ps --format {{.Names}}\n";
+        assert_eq!(template_action(command, false), None);
+        let args = "example.com {\n\treverse_proxy {{ upstream }}\n}\n";
+        assert_eq!(template_action(args, false), None);
+        assert_eq!(
+            template_action(args, true).as_deref(),
+            Some("line 2: {{ upstream }}")
+        );
     }
 
     #[test]
