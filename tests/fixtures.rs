@@ -385,3 +385,107 @@ fn traefik_corpus_settings_are_reported_once_where_written() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// The regression corpus of real-world Caddy shapes: every folder of `tests/data/caddy/` whose
+/// files carry `# vigie-expect` markers (names Caddy recognises in any case, Caddyfiles found by
+/// their content, templated files, Caddy 2.9+ syntax), each scanned alone. Every
+/// `# vigie-expect: <rule>` line gets exactly one finding of that rule and no other finding
+/// appears (`# vigie-expect: none` enrols a file that has none); every file marked
+/// `# vigie-expect-skipped: <reason>` is reported as skipped for that reason, and no other file
+/// is; no input problem is reported.
+#[test]
+fn caddy_corpus_files_are_read_or_reported_as_skipped() {
+    const SKIPPED: &str = "# vigie-expect-skipped:";
+    let root = repo();
+    let corpus = root.join("tests/data/caddy");
+    let rel = |p: &Path| {
+        p.strip_prefix(&root)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/")
+    };
+    let mut cases: Vec<_> = std::fs::read_dir(&corpus)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_dir())
+        .filter(|p| {
+            walk(p)
+                .iter()
+                .any(|f| std::fs::read_to_string(f).is_ok_and(|t| t.contains("# vigie-expect")))
+        })
+        .collect();
+    cases.sort();
+    assert!(cases.len() >= 3, "cases under {}", corpus.display());
+    let mut failures = Vec::new();
+    for case in &cases {
+        let mut expected = Vec::new();
+        let mut expected_skipped = Vec::new();
+        for file in walk(case) {
+            let text = std::fs::read_to_string(&file).unwrap();
+            for (i, line) in text.lines().enumerate() {
+                if let Some(pos) = line.find(SKIPPED) {
+                    let reason = line[pos + SKIPPED.len()..].trim().to_string();
+                    expected_skipped.push((rel(&file), reason));
+                } else if let Some(pos) = line.find(MARKER) {
+                    for id in line[pos + MARKER.len()..].split([',', ' ']) {
+                        let id = id.trim();
+                        if !id.is_empty() && id != "none" {
+                            expected.push((rel(&file), i as u64 + 1, id.to_string()));
+                        }
+                    }
+                }
+            }
+        }
+        let run = vigie(
+            &root,
+            &["scan", &rel(case), "--format", "json", "--fail-on", "none"],
+        );
+        assert_eq!(run.code, 0, "{}: {}", rel(case), run.stderr);
+        let report = run.json();
+        let mut actual: Vec<(String, u64, String)> = report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                (
+                    f["file"].as_str().unwrap().to_string(),
+                    f["line"].as_u64().unwrap(),
+                    f["rule_id"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        let mut skipped: Vec<(String, String)> = report["skipped"]
+            .as_array()
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+            .iter()
+            .map(|s| {
+                (
+                    s["file"].as_str().unwrap().to_string(),
+                    s["reason"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        for e in report["errors"].as_array().unwrap() {
+            failures.push(format!("{}: unexpected problem {e}", rel(case)));
+        }
+        actual.sort();
+        expected.sort();
+        skipped.sort();
+        expected_skipped.sort();
+        if actual != expected {
+            failures.push(format!(
+                "{}: findings\n  expected {expected:?}\n  actual   {actual:?}",
+                rel(case)
+            ));
+        }
+        if skipped != expected_skipped {
+            failures.push(format!(
+                "{}: skipped\n  expected {expected_skipped:?}\n  actual   {skipped:?}",
+                rel(case)
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

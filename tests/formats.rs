@@ -112,3 +112,75 @@ fn example_reports_are_fresh() {
         "stale example reports (run `UPDATE_REPORTS=1 cargo test --test formats`): {stale:?}"
     );
 }
+
+/// Files that looked like one vigie reads but were not scanned, in every format: counted in the
+/// human summary and listed with `--verbose`, a `skipped` array in JSON (valid against the
+/// documented schema), `note` notifications in valid SARIF; never an error.
+#[test]
+fn skipped_files_are_reported_in_every_format() {
+    let dir = repo().join("tests/data/caddy/templated");
+    let human = vigie(&dir, &["scan"]);
+    assert_eq!(human.code, 0, "{}", human.stderr);
+    let summary = human.stdout.lines().last().unwrap_or_default();
+    for part in [
+        "1 file looked like a Docker Compose file but holds templates: not scanned",
+        "1 file looked like a Caddyfile but holds templates: not scanned",
+        "1 file looked like Traefik configuration but holds templates: not scanned",
+        "(--verbose lists them)",
+    ] {
+        assert!(summary.contains(part), "{summary}");
+    }
+    assert!(
+        !human.stdout.contains("skipped Caddyfile.j2"),
+        "{}",
+        human.stdout
+    );
+    let verbose = vigie(&dir, &["scan", "--verbose"]);
+    assert!(
+        verbose.stdout.contains(
+            "skipped Caddyfile.j2: looked like a Caddyfile but holds templates \
+             (line 2: {{ caddy_domain }}): not scanned"
+        ),
+        "{}",
+        verbose.stdout
+    );
+    assert!(verbose.stdout.contains("skipped traefik/dynamic.yml: "));
+    assert!(
+        !verbose.stdout.contains("traefik/traefik.yml"),
+        "{}",
+        verbose.stdout
+    );
+
+    let json = vigie(&dir, &["scan", "--format", "json"]).json();
+    assert_eq!(json["summary"]["skipped"], 3, "{json}");
+    assert_eq!(json["summary"]["errors"], 0, "{json}");
+    let first = &json["skipped"][0];
+    assert_eq!(first["file"], "Caddyfile.j2");
+    assert_eq!(first["looked_like"], "caddy");
+    assert_eq!(first["reason"], "templated");
+    assert_eq!(first["detail"], "line 2: {{ caddy_domain }}");
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(repo().join("docs/schema/vigie-report.schema.json")).unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&json)
+        .map(|e| e.to_string())
+        .collect();
+    assert!(errors.is_empty(), "{}", errors.join("\n"));
+
+    let sarif = vigie(&dir, &["scan", "--format", "sarif"]).json();
+    assert_valid_sarif(&sarif_validator(), &sarif, "skipped files");
+    let notes = sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+        .as_array()
+        .unwrap();
+    assert_eq!(notes.len(), 3, "{notes:?}");
+    assert!(notes
+        .iter()
+        .all(|n| n["level"] == "note" && n["descriptor"]["id"] == "vigie/skipped/templated"));
+    assert_eq!(
+        sarif["runs"][0]["invocations"][0]["executionSuccessful"],
+        true
+    );
+}

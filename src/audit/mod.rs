@@ -48,7 +48,9 @@ pub fn find_compose(paths: &[PathBuf], settings: &Settings, ctx: &Context) -> Co
     if paths.is_empty() {
         return Compose::default();
     }
-    let (units, problems) = scan::plan(paths, settings, ctx);
+    let scan::Plan {
+        units, problems, ..
+    } = scan::plan(paths, settings, ctx);
     Compose {
         files: units
             .into_iter()

@@ -103,6 +103,11 @@ pub struct OutputArgs {
     /// Read settings from FILE instead of ./vigie.toml.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// List every file that looked like one vigie reads but was not scanned, and why (a
+    /// templated file, a known name in another case, a file that sniffed as a Caddyfile but does
+    /// not parse). The summary line always counts them; JSON and SARIF always list them.
+    #[arg(long, short)]
+    pub verbose: bool,
 }
 
 /// The output flags, checked, with what they name read: done before any scanning, so that a
@@ -202,7 +207,10 @@ impl Output<'_> {
             && io::stdout().is_terminal()
             && std::env::var_os("NO_COLOR").is_none();
         let emitter: Box<dyn Emitter> = match args.format {
-            Format::Human => Box::new(Human { color }),
+            Format::Human => Box::new(Human {
+                color,
+                verbose: args.verbose,
+            }),
             Format::Json => Box::new(Json),
             Format::Sarif => Box::new(Sarif),
             Format::Html => Box::new(Html {

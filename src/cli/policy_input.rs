@@ -11,7 +11,7 @@ use crate::cli::{report_settings_error, write_stdout, ExitStatus};
 use crate::output::escape;
 use crate::problem::Level;
 use crate::project::{self, Parts};
-use crate::scan::plan;
+use crate::scan::{plan, Plan};
 use crate::settings::Settings;
 use crate::source::{self, Context};
 
@@ -34,7 +34,11 @@ pub fn run(args: &InputArgs, cwd: &Path) -> ExitStatus {
         }
     };
     let ctx = Context::with_roots(cwd, &args.paths);
-    let (units, mut problems) = plan(&args.paths, &settings, &ctx);
+    let Plan {
+        units,
+        mut problems,
+        mut skipped,
+    } = plan(&args.paths, &settings, &ctx);
     let loaded: Vec<_> = units.par_iter().map(|u| source::load(u, &ctx)).collect();
     let mut inputs = Vec::new();
     let mut parts = Parts::default();
@@ -44,6 +48,7 @@ pub fn run(args: &InputArgs, cwd: &Path) -> ExitStatus {
             source::contribute(doc, &mut parts);
         }
         problems.extend(l.problems);
+        skipped.extend(l.skipped);
     }
     // The project view last, as rules with `custom.input: project` see it.
     if let Some(doc) = project::build(parts) {
@@ -61,6 +66,15 @@ pub fn run(args: &InputArgs, cwd: &Path) -> ExitStatus {
     eprintln!(
         "warning: this output holds the raw, unmasked values of the files (passwords, tokens, keys included): do not share or commit it"
     );
+    skipped.sort();
+    skipped.dedup_by(|a, b| a.file == b.file);
+    for s in &skipped {
+        eprintln!(
+            "{}: skipped: {}",
+            escape::line(&s.file),
+            escape::text(&s.message())
+        );
+    }
     let mut failed = false;
     for p in &problems {
         let at = p

@@ -14,9 +14,12 @@ use crate::finding::{mask, Finding, Severity};
 use crate::output::{escape, Emitter};
 use crate::problem::{Level, Problem};
 use crate::scan::{HostStatus, Report};
+use crate::source::skip;
 
 pub struct Human {
     pub color: bool,
+    /// List the files that looked like one vigie reads but were not scanned.
+    pub verbose: bool,
 }
 
 fn handler(color: bool) -> GraphicalReportHandler {
@@ -134,6 +137,19 @@ impl Emitter for Human {
             out.write_all(render_problem(p, self.color, secrets).as_bytes())?;
             out.write_all(b"\n")?;
         }
+        if self.verbose {
+            for s in &report.skipped {
+                writeln!(
+                    out,
+                    "skipped {}: {}",
+                    escape::line(&s.file),
+                    escape::text(&s.message())
+                )?;
+            }
+            if !report.skipped.is_empty() {
+                out.write_all(b"\n")?;
+            }
+        }
         let active: Vec<&Finding> = report.active().collect();
         let suppressed = report.findings.len() - active.len();
         let mut summary = String::new();
@@ -201,6 +217,12 @@ impl Emitter for Human {
                 "; {} could not be read",
                 plural(errors, "input", "inputs")
             );
+        }
+        for line in skip::summary(&report.skipped) {
+            let _ = write!(summary, "; {line}");
+        }
+        if !report.skipped.is_empty() && !self.verbose {
+            summary.push_str(" (--verbose lists them)");
         }
         writeln!(out, "{summary}.")
     }

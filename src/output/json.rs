@@ -27,7 +27,19 @@ struct JsonReport<'a> {
     /// The hosts of an audit (absent for a scan of files).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     hosts: Vec<JsonHost<'a>>,
+    /// Files that looked like one vigie reads but were not scanned (absent when none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    skipped: Vec<JsonSkipped<'a>>,
     summary: Summary,
+}
+
+#[derive(Serialize)]
+struct JsonSkipped<'a> {
+    file: &'a str,
+    looked_like: &'static str,
+    reason: &'static str,
+    detail: &'a str,
+    message: String,
 }
 
 #[derive(Serialize)]
@@ -89,6 +101,12 @@ struct Summary {
     by_severity: BySeverity,
     errors: usize,
     warnings: usize,
+    #[serde(skip_serializing_if = "is_zero")]
+    skipped: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 #[derive(Serialize)]
@@ -169,6 +187,17 @@ impl Emitter for Json {
                     duration_ms: u64::try_from(h.duration.as_millis()).unwrap_or(u64::MAX),
                 })
                 .collect(),
+            skipped: report
+                .skipped
+                .iter()
+                .map(|s| JsonSkipped {
+                    file: &s.file,
+                    looked_like: s.kind.as_str(),
+                    reason: s.reason.as_str(),
+                    detail: &s.detail,
+                    message: s.message(),
+                })
+                .collect(),
             summary: Summary {
                 documents: report.documents,
                 files: report.files,
@@ -185,6 +214,7 @@ impl Emitter for Json {
                     .iter()
                     .filter(|p| p.level == Level::Warning)
                     .count(),
+                skipped: report.skipped.len(),
             },
         };
         serde_json::to_writer_pretty(&mut *out, &doc)?;

@@ -12,6 +12,7 @@ use crate::output::Emitter;
 use crate::policy::docs;
 use crate::problem::{Level, Problem};
 use crate::scan::Report;
+use crate::source::skip::Skipped;
 
 pub struct Sarif;
 
@@ -149,6 +150,27 @@ fn notification(p: &Problem) -> sarif::Notification {
         .build()
 }
 
+/// A file that looked like one vigie reads but was not scanned: a note, so that a SARIF viewer
+/// shows it beside the run's problems without taking the run for a failed one.
+fn skipped_notification(s: &Skipped) -> sarif::Notification {
+    sarif::Notification::builder()
+        .message(sarif::Message::builder().text(s.message()).build())
+        .level(json!("note"))
+        .descriptor(
+            sarif::ReportingDescriptorReference::builder()
+                .id(format!("vigie/skipped/{}", s.reason.as_str()))
+                .build(),
+        )
+        .locations(vec![sarif::Location::builder()
+            .physical_location(
+                sarif::PhysicalLocation::builder()
+                    .artifact_location(artifact(&s.file))
+                    .build(),
+            )
+            .build()])
+        .build()
+}
+
 fn log(report: &Report) -> sarif::Sarif {
     // Rules with results, in order of first appearance.
     let mut rule_ids: Vec<&str> = Vec::new();
@@ -214,8 +236,12 @@ fn log(report: &Report) -> sarif::Sarif {
         .semantic_version(env!("CARGO_PKG_VERSION"))
         .rules(rules)
         .build();
-    let notifications: Vec<sarif::Notification> =
-        report.problems.iter().map(notification).collect();
+    let notifications: Vec<sarif::Notification> = report
+        .problems
+        .iter()
+        .map(notification)
+        .chain(report.skipped.iter().map(skipped_notification))
+        .collect();
     let invocation = sarif::Invocation::builder()
         .execution_successful(!report.has_errors())
         .tool_execution_notifications(notifications)

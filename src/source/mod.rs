@@ -6,6 +6,7 @@ pub mod compose;
 pub mod docker;
 pub mod headscale;
 pub mod host;
+pub mod skip;
 pub mod terraform;
 pub mod traefik;
 pub mod yaml;
@@ -19,6 +20,7 @@ use crate::fsio::{self, ReadError};
 use crate::problem::{Level, Problem};
 use crate::project::Parts;
 use crate::text::SourceFile;
+use skip::{SkipReason, Skipped};
 
 /// Files larger than this are reported, not read.
 pub const MAX_FILE_SIZE: u64 = 8 * 1024 * 1024;
@@ -159,6 +161,10 @@ pub struct Unit {
 pub struct Loaded {
     pub documents: Vec<Document>,
     pub problems: Vec<Problem>,
+    /// Files of the unit that looked like its kind but were not scanned.
+    pub skipped: Vec<Skipped>,
+    /// How many files were read as the unit's content ([`content_files`] of what was loaded).
+    pub files: usize,
 }
 
 impl Loaded {
@@ -208,23 +214,55 @@ fn sniffable_yaml(name: &str) -> bool {
     name.ends_with(".yml") || name.ends_with(".yaml")
 }
 
-/// Whether a file's name makes it worth sniffing its content.
+/// Whether a file's name makes it worth sniffing its content: a YAML, JSON or TOML file, or a
+/// file with no extension (a Caddyfile under another name).
 pub fn sniffable(name: &str) -> bool {
-    name.ends_with(".yml")
-        || name.ends_with(".yaml")
-        || name.ends_with(".json")
-        || name.ends_with(".toml")
+    matches!(
+        extension(name).as_deref(),
+        Some("yml" | "yaml" | "json" | "toml")
+    ) || no_extension(name)
 }
+
+/// A name's extension, in lower case (`Docker-Compose.YML` is YAML).
+fn extension(name: &str) -> Option<String> {
+    Path::new(name)
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+}
+
+/// Whether vigie looks at a file of this name only because it has no extension (to sniff a
+/// Caddyfile): such a file that is a link out of the scan roots or not a regular file is passed
+/// over in silence, as most of them (`LICENSE`, `Makefile`, programs) are nothing vigie reads.
+pub fn only_sniffed_for_caddy(name: &str) -> bool {
+    no_extension(name) && classify_by_name(name).is_none() && named_like(name).is_none()
+}
+
+/// `caddy-config`, `proxy` (not `.env`, `a.b`).
+fn no_extension(name: &str) -> bool {
+    !name.is_empty() && !name.contains('.')
+}
+
+/// How much of a file with no extension is read to recognise a Caddyfile: such files are many
+/// (scripts, licences, Makefiles), and a Caddyfile shows itself in its first lines.
+const SNIFF_BYTES_NO_EXTENSION: u64 = 8 * 1024;
 
 /// Recognise a file by its content (only the first bytes of a regular file are read).
 pub fn classify_by_content(path: &Path) -> Option<Kind> {
-    let head = fsio::read_head(path, SNIFF_BYTES)?;
-    let text = String::from_utf8_lossy(&head);
     let name = path
         .file_name()
         .and_then(|n| n.to_str())
         .unwrap_or_default();
-    match path.extension().and_then(|e| e.to_str()) {
+    if no_extension(name) {
+        let head = fsio::read_head(path, SNIFF_BYTES_NO_EXTENSION)?;
+        let text = std::str::from_utf8(&head)
+            .or_else(|e| std::str::from_utf8(head.get(..e.valid_up_to()).unwrap_or_default()))
+            .ok()?;
+        return caddy::sniff_caddyfile(text).then_some(Kind::Caddy);
+    }
+    let head = fsio::read_head(path, SNIFF_BYTES)?;
+    let text = String::from_utf8_lossy(&head);
+    match extension(name).as_deref() {
         Some("json") if docker::sniff(&text) => Some(Kind::Docker),
         Some("json") if caddy::sniff(&text) => Some(Kind::Caddy),
         Some("json") => headscale::sniff(&text).then_some(Kind::Headscale),
@@ -236,6 +274,16 @@ pub fn classify_by_content(path: &Path) -> Option<Kind> {
         _ => (traefik::sniff_yaml(&text) || traefik::sniff_named(name, &text))
             .then_some(Kind::Traefik),
     }
+}
+
+/// The kind whose known name `name` is in another case (`Traefik.yml`, `Docker-Compose.yml`,
+/// `MAIN.TF`): such a file is reported as skipped when it is not recognised otherwise.
+pub fn named_like(name: &str) -> Option<Kind> {
+    let lower = name.to_ascii_lowercase();
+    if lower == name {
+        return None;
+    }
+    classify_by_name(&lower).or_else(|| traefik::matches_name(&lower).then_some(Kind::Traefik))
 }
 
 /// Group the discovered files of one kind into units. Recorded `docker inspect` dumps are
@@ -253,7 +301,58 @@ pub fn units(kind: Kind, files: Vec<PathBuf>, ctx: &Context) -> Vec<Unit> {
     }
 }
 
+/// Load a unit, leaving out (and reporting) the files that hold templates where its format has
+/// none.
 pub fn load(unit: &Unit, ctx: &Context) -> Loaded {
+    let (unit, skipped) = untemplated(unit, ctx);
+    let mut loaded = load_kind(&unit, ctx);
+    loaded.skipped.extend(skipped);
+    loaded.files = content_files(&unit);
+    loaded
+}
+
+/// `unit` without its templated files, and those files. Only a file's head is looked at (what
+/// content sniffing reads): a template's actions start early.
+fn untemplated(unit: &Unit, ctx: &Context) -> (Unit, Vec<Skipped>) {
+    let mut kept = unit.clone();
+    let mut skipped = Vec::new();
+    if !skip::templates_foreign(unit.kind) {
+        return (kept, skipped);
+    }
+    kept.files.retain(|path| {
+        if path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+        {
+            return true;
+        }
+        let Some(head) = fsio::read_head(path, SNIFF_BYTES) else {
+            return true;
+        };
+        let caddyfile = unit.kind == Kind::Caddy;
+        match skip::template_action(&String::from_utf8_lossy(&head), caddyfile) {
+            Some(detail) => {
+                // A compose file of a Traefik unit is reported as a compose file.
+                let kind = if unit.kind == Kind::Traefik && traefik::is_compose_part(path) {
+                    Kind::Compose
+                } else {
+                    unit.kind
+                };
+                skipped.push(Skipped {
+                    file: ctx.display(path),
+                    kind,
+                    reason: SkipReason::Templated,
+                    detail,
+                });
+                false
+            }
+            None => true,
+        }
+    });
+    (kept, skipped)
+}
+
+fn load_kind(unit: &Unit, ctx: &Context) -> Loaded {
     match unit.kind {
         Kind::Compose => compose::load(unit, ctx),
         Kind::Terraform => terraform::load(unit, ctx),

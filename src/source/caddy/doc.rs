@@ -50,6 +50,8 @@ const CONTAINERS: &[&str] = &[
     "route",
     "handle_errors",
     "handle_response",
+    // A named route's block, attached where it is invoked.
+    "invoke",
 ];
 
 /// Directives that are not handlers: their first argument is never a matcher.
@@ -410,6 +412,54 @@ fn address_json(t: &Token, tls: Tri, path: &[String], sink: &mut Sink) -> Value 
     })
 }
 
+/// Port ranges expand to at most this many upstreams (Caddy has no bound; a typo such as
+/// `1-65535` must not make a document of 65,535 upstreams).
+const MAX_PORT_RANGE: u32 = 1024;
+
+/// The dial addresses of a `reverse_proxy` (or `php_fastcgi`) upstream as Caddy computes them,
+/// with the scheme: a port range (`app:8001-8003`) is one upstream per port, and
+/// `unix+h2c//path` dials `unix//path` over h2c.
+fn dials(text: &str) -> Vec<(Value, Value)> {
+    if let Some(path) = text.strip_prefix("unix+h2c//") {
+        return vec![(Value::String(format!("unix//{path}")), json!("h2c"))];
+    }
+    match port_range(text) {
+        Some(each) => each.iter().map(|t| dial(t)).collect(),
+        None => vec![dial(text)],
+    }
+}
+
+/// `host:8001-8003` (after any scheme) as one address per port, when the range is in order and
+/// within [`MAX_PORT_RANGE`]. Caddy 2.6 keeps the range in the dial of its JSON config; later
+/// releases expand it there; both dial every port.
+pub(super) fn port_range(text: &str) -> Option<Vec<String>> {
+    let (before, first, last) = port_range_parts(text)?;
+    Some(
+        (first..=last)
+            .map(|port| format!("{before}{port}"))
+            .collect(),
+    )
+}
+
+/// `host:8001-8003` (after any scheme) as (`host:`, 8001, 8003).
+fn port_range_parts(text: &str) -> Option<(&str, u32, u32)> {
+    if text.contains('{') {
+        return None;
+    }
+    let (scheme_end, rest) = match text.find("://") {
+        Some(i) => (i + 3, text.get(i + 3..)?),
+        None => (0, text),
+    };
+    let hostport = rest.split('/').next().unwrap_or(rest);
+    let colon = hostport.rfind(':')?;
+    let (a, b) = hostport.get(colon + 1..)?.split_once('-')?;
+    let (first, last): (u32, u32) = (a.parse().ok()?, b.parse().ok()?);
+    if first > last || last > 65535 || last - first >= MAX_PORT_RANGE {
+        return None;
+    }
+    Some((text.get(..scheme_end + colon + 1)?, first, last))
+}
+
 /// A `reverse_proxy` upstream's dial address, as Caddy 2.6 computes it.
 fn dial(text: &str) -> (Value, Value) {
     if let Some((scheme, rest)) = text.split_once("://") {
@@ -496,7 +546,7 @@ fn walk(
             }
         }
         match name {
-            "reverse_proxy" => proxy(d, &auth, facts, sink),
+            "reverse_proxy" | "php_fastcgi" => proxy(d, &auth, facts, sink),
             "header" => headers(d, facts, sink),
             "forward_auth" => {
                 facts.forward_auth.get_or_insert(dpath.clone());
@@ -511,7 +561,9 @@ fn walk(
             let inner = CONTAINERS.contains(&name) && name != "handle_response";
             let bpath = child(&dpath, "block");
             if inner {
-                walk(&b.directives, &bpath, name == "route", &auth, facts, sink);
+                // What a named route runs, it runs in order, as a `route` does.
+                let ordered = name == "route" || name == "invoke";
+                walk(&b.directives, &bpath, ordered, &auth, facts, sink);
             }
             if name == "reverse_proxy" {
                 for (j, c) in b.directives.iter().enumerate() {
@@ -585,32 +637,36 @@ fn proxy(d: &Directive, auth: &[&str], facts: &mut Facts, sink: &mut Sink) {
     }
     let auth: Vec<Value> = auth.iter().map(|a| json!(a)).collect();
     for t in tokens {
-        let upath = child(&["upstreams".to_string()], facts.upstreams.len());
-        sink.span(&upath, &t.span);
-        let address = sink.token(&child(&upath, "address"), t);
-        let (dial, scheme) = match &t.val {
-            Val::Known(s) => dial(s),
-            Val::Unknown(s) => (unknown(s), Value::Null),
+        let expanded = match &t.val {
+            Val::Known(s) => dials(s),
+            Val::Unknown(s) => vec![(unknown(s), Value::Null)],
         };
-        if let Some(s) = skip_verify {
-            sink.span(&child(&upath, "tls_insecure_skip_verify"), &s.span);
+        for (dial, scheme) in expanded {
+            let upath = child(&["upstreams".to_string()], facts.upstreams.len());
+            sink.span(&upath, &t.span);
+            let address = sink.token(&child(&upath, "address"), t);
+            if let Some(s) = skip_verify {
+                sink.span(&child(&upath, "tls_insecure_skip_verify"), &s.span);
+            }
+            let mut obj = json!({
+                "address": address,
+                "dial": dial,
+                "scheme": scheme,
+                "tls_insecure_skip_verify": skip_verify.is_some(),
+                "auth": auth,
+            });
+            if let (Some(m), Value::Object(o)) = (matcher_of(d), &mut obj) {
+                o.insert("matcher".into(), m.json());
+            }
+            facts.upstreams.push(obj);
         }
-        let mut obj = json!({
-            "address": address,
-            "dial": dial,
-            "scheme": scheme,
-            "tls_insecure_skip_verify": skip_verify.is_some(),
-            "auth": auth,
-        });
-        if let (Some(m), Value::Object(o)) = (matcher_of(d), &mut obj) {
-            o.insert("matcher".into(), m.json());
-        }
-        facts.upstreams.push(obj);
     }
 }
 
 /// The header operations of one field spec (`[+|-|?|>]Name [value | find replace]`).
-fn header_entry(field: &Token, rest: &[Token], sink: &mut Sink, facts: &mut Facts) {
+/// In a `header` block, a field name may end with a colon, which Caddy drops
+/// (`Strict-Transport-Security: "max-age=…"`); on the directive's own line it is kept.
+fn header_entry(field: &Token, rest: &[Token], in_block: bool, sink: &mut Sink, facts: &mut Facts) {
     let hpath = child(&["headers".to_string()], facts.headers.len());
     sink.span(&hpath, &field.span);
     let (op, deferred, name) = match &field.val {
@@ -621,6 +677,11 @@ fn header_entry(field: &Token, rest: &[Token], sink: &mut Sink, facts: &mut Fact
                 Some('?') => ("default", false, f.get(1..).unwrap_or_default()),
                 Some('>') => ("set", true, f.get(1..).unwrap_or_default()),
                 _ => ("set", false, f.as_str()),
+            };
+            let n = if in_block {
+                n.strip_suffix(':').unwrap_or(n)
+            } else {
+                n
             };
             (op, deferred, Value::String(n.to_string()))
         }
@@ -650,14 +711,14 @@ fn header_entry(field: &Token, rest: &[Token], sink: &mut Sink, facts: &mut Fact
 fn headers(d: &Directive, facts: &mut Facts, sink: &mut Sink) {
     let first = facts.headers.len();
     if let Some((field, rest)) = plain_args(d, true).split_first() {
-        header_entry(field, rest, sink, facts);
+        header_entry(field, rest, false, sink, facts);
     }
     let mut deferred = false;
     for c in d.block.iter().flat_map(|b| &b.directives) {
         match name_of(c) {
             "defer" if c.args.is_empty() => deferred = true,
             "match" => {}
-            _ => header_entry(&c.name, &c.args, sink, facts),
+            _ => header_entry(&c.name, &c.args, true, sink, facts),
         }
     }
     if deferred {

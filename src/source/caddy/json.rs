@@ -51,6 +51,11 @@ fn port_of(listen: &str) -> String {
 /// each with the auth handlers that come before it in its route chain.
 struct Walk<'a> {
     handlers: Vec<(&'a Located, Vec<&'static str>)>,
+    /// The server's `named_routes`, which an `invoke` handler runs.
+    named: Option<&'a Located>,
+    /// Inside an invoked named route: the routes it invokes are not followed (it may invoke
+    /// itself).
+    invoked: bool,
 }
 
 /// A `reverse_proxy` handler that Caddy made from `forward_auth` (it sets
@@ -86,6 +91,14 @@ fn walk_routes<'a>(routes: &'a [Located], inherited: &[&'static str], out: &mut 
             out.handlers.push((h, auth.clone()));
             if str_of(get(h, "handler")) == Some("subroute") {
                 walk_routes(items(get(h, "routes")), &auth, out);
+            }
+            if str_of(get(h, "handler")) == Some("invoke") && !out.invoked {
+                let route = str_of(get(h, "name")).and_then(|n| out.named?.get(n));
+                if let Some(route) = route {
+                    out.invoked = true;
+                    walk_routes(std::slice::from_ref(route), &auth, out);
+                    out.invoked = false;
+                }
             }
             for hr in items(get(h, "handle_response")) {
                 walk_routes(items(get(hr, "routes")), &auth, out);
@@ -193,8 +206,9 @@ pub fn build(root: &Located) -> (Json, Sink) {
                 && (ports.iter().all(|p| *p == https_port) || qualifying));
         for route in routes {
             let path = vec!["sites".to_string(), sites.len().to_string()];
+            let named = get(s, "named_routes");
             sites.push(site(
-                route, &ports, tls, &skip, policies, disabled, &path, &mut sink,
+                route, named, &ports, tls, &skip, policies, disabled, &path, &mut sink,
             ));
         }
     }
@@ -204,6 +218,7 @@ pub fn build(root: &Located) -> (Json, Sink) {
 #[allow(clippy::too_many_arguments)]
 fn site(
     route: &Located,
+    named: Option<&Located>,
     ports: &[String],
     server_tls: bool,
     skip: &[String],
@@ -242,6 +257,8 @@ fn site(
     // Handlers.
     let mut w = Walk {
         handlers: Vec::new(),
+        named,
+        invoked: false,
     };
     walk_routes(std::slice::from_ref(route), &[], &mut w);
     let mut upstreams = Vec::new();
@@ -265,10 +282,15 @@ fn site(
                     .then(|| key_span(t, "insecure_skip_verify"))
                     .flatten()
                 });
-                for u in items(get(h, "upstreams")) {
-                    let Some(dial) = str_of(get(u, "dial")) else {
-                        continue;
-                    };
+                let dials = items(get(h, "upstreams")).iter().flat_map(|u| {
+                    let dial = str_of(get(u, "dial"));
+                    let each = dial
+                        .and_then(super::doc::port_range)
+                        .unwrap_or_else(|| dial.map(str::to_string).into_iter().collect());
+                    each.into_iter().map(move |d| (u, d))
+                });
+                for (u, dial) in dials {
+                    let dial = dial.as_str();
                     let upath = child(&["upstreams".to_string()], upstreams.len());
                     let at = key_span(u, "dial").unwrap_or_else(|| u.span.clone());
                     sink.spans.push(([path, &upath].concat(), at.clone()));

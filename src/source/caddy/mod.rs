@@ -9,9 +9,11 @@ mod json;
 mod lexer;
 mod parser;
 mod project;
+mod sniff;
 
 pub use json::sniff;
 pub use project::contribute;
+pub use sniff::sniff_caddyfile;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -20,20 +22,85 @@ use rayon::prelude::*;
 
 use crate::document::{Document, Kind};
 use crate::problem::{Level, Problem};
+use crate::source::skip::{SkipReason, Skipped};
 use crate::source::{normalize_path, read_source, Context, Loaded, Unit};
 
-/// Whether a file name alone says "Caddyfile": `Caddyfile`, `*.caddyfile`, `Caddyfile.*`
-/// (but not `Caddyfile.json`, Caddy's other configuration format).
+/// Whether a file name alone says "Caddyfile", as it does to Caddy itself: a name that starts
+/// with `caddyfile` or ends with `.caddyfile`, in any case (`Caddyfile`, `caddyfile`,
+/// `CaddyFile`, `Caddyfile.prod`, `CaddyfileConfig`, `site.Caddyfile`), but not a `.json` one
+/// (Caddy's other format, read as `caddy.json` is); nor, unlike Caddy, one whose extension says it
+/// is code or another format (`caddyfile.go`, `caddyfile.vim`, `Caddyfile.md`), which nobody hands
+/// to Caddy.
 pub fn matches_name(name: &str) -> bool {
-    if name == "Caddyfile" || name == "caddy.json" {
+    if name == "caddy.json" {
         return true;
     }
-    if let Some(stem) = name.strip_suffix(".caddyfile") {
-        return !stem.is_empty();
+    let lower = name.to_ascii_lowercase();
+    if !(lower.starts_with("caddyfile") || lower.ends_with(".caddyfile")) {
+        return false;
     }
-    name.strip_prefix("Caddyfile.")
-        .is_some_and(|ext| !ext.is_empty() && ext != "json")
+    match lower.rsplit_once('.') {
+        Some((stem, ext)) if !stem.is_empty() => !NOT_CADDYFILE_EXTENSIONS.contains(&ext),
+        _ => true,
+    }
 }
+
+/// Extensions of names that start with `caddyfile` but are not Caddyfiles: Caddy's JSON, source
+/// code (a Caddyfile parser or syntax highlighter), documentation and other formats.
+const NOT_CADDYFILE_EXTENSIONS: &[&str] = &[
+    "json",
+    "go",
+    "rs",
+    "py",
+    "js",
+    "mjs",
+    "cjs",
+    "ts",
+    "java",
+    "kt",
+    "rb",
+    "php",
+    "c",
+    "h",
+    "cc",
+    "cpp",
+    "cs",
+    "swift",
+    "lua",
+    "vim",
+    "el",
+    "nix",
+    "sh",
+    "bash",
+    "zsh",
+    "ps1",
+    "md",
+    "rst",
+    "adoc",
+    "html",
+    "htm",
+    "css",
+    "xml",
+    "yml",
+    "yaml",
+    "toml",
+    "ini",
+    "lock",
+    "sum",
+    "mod",
+    "zip",
+    "gz",
+    "tgz",
+    "tar",
+    "png",
+    "jpg",
+    "svg",
+    "pdf",
+    "tmlanguage",
+    "sublime-syntax",
+    "orig",
+    "rej",
+];
 
 /// One unit per Caddyfile. A Caddyfile that another one of the scan imports is read as part of
 /// that one, not on its own (it is often a fragment: a list of directives, or sites relying on
@@ -121,7 +188,8 @@ fn read_env(path: &Path, ctx: &Context, problems: &mut Vec<Problem>) -> env::Env
 
 /// Caddy's JSON config rather than a Caddyfile.
 fn is_json(path: &Path) -> bool {
-    path.extension().is_some_and(|e| e == "json")
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"))
 }
 
 pub fn load(unit: &Unit, ctx: &Context) -> Loaded {
@@ -154,6 +222,26 @@ pub fn load(unit: &Unit, ctx: &Context) -> Loaded {
         } else {
             let env = read_env(path, ctx, &mut loaded.problems);
             let parsed = parser::parse(&file, &env, ctx);
+            // A file recognised by its content alone that does not parse is not taken for a
+            // broken Caddyfile: it is reported as one that only looked like it.
+            let by_content = !path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(matches_name);
+            let error = parsed.problems.iter().find(|p| p.level == Level::Error);
+            if let (true, Some(e)) = (by_content, error) {
+                let at = e
+                    .line_col()
+                    .map(|lc| format!("line {}: ", lc.line))
+                    .unwrap_or_default();
+                loaded.skipped.push(Skipped {
+                    file: file.display.clone(),
+                    kind: Kind::Caddy,
+                    reason: SkipReason::Unparsed,
+                    detail: format!("{at}{}", e.message),
+                });
+                continue;
+            }
             loaded.problems.extend(parsed.problems);
             let Some(tree) = parsed.file else { continue };
             doc::build(&tree)
@@ -209,16 +297,32 @@ mod tests {
     }
 
     #[test]
-    fn names() {
-        for n in ["Caddyfile", "Caddyfile.prod", "site.caddyfile"] {
+    fn names_as_caddy_reads_them() {
+        for n in [
+            "Caddyfile",
+            "caddyfile",
+            "CaddyFile",
+            "CADDYFILE",
+            "Caddyfile.prod",
+            "CaddyfileConfig",
+            "caddyfile.txt",
+            "site.caddyfile",
+            "something.Caddyfile",
+            "Caddyfile.j2",
+            "caddy.json",
+        ] {
             assert!(matches_name(n), "{n}");
         }
-        assert!(matches_name("caddy.json"));
         for n in [
             "Caddyfile.json",
-            ".caddyfile",
-            "Caddyfile.",
-            "caddyfile.txt",
+            "caddyfile.go",
+            "caddyfile_test.go",
+            "caddyfile.vim",
+            "Caddyfile.md",
+            "caddyfile.yml",
+            "MyCaddyfile",
+            "caddy.yaml",
+            "Caddy.json",
         ] {
             assert!(!matches_name(n), "{n}");
         }
@@ -560,5 +664,109 @@ http://plain.example.com {
         assert_eq!(l.problems.len(), 1);
         assert_eq!(l.problems[0].file, "a/Caddyfile");
         assert_eq!(l.problems[0].line_col().map(|p| p.line), Some(2));
+    }
+
+    fn dials_of(d: &Document, site: usize) -> Vec<Value> {
+        get(d, &format!("sites/{site}/upstreams"))
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|u| u["dial"].clone())
+            .collect()
+    }
+
+    fn header_names(d: &Document, site: usize) -> Vec<Value> {
+        get(d, &format!("sites/{site}/headers"))
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["name"].clone())
+            .collect()
+    }
+
+    #[test]
+    fn block_imports_fill_block_placeholders() {
+        let (_d, doc) = one(&[(
+            "Caddyfile",
+            "(proxy) {\n\treverse_proxy {args[0]} {\n\t\t{blocks.upstream}\n\t}\n\theader {\n\t\t{blocks.headers}\n\t}\n}\n\
+             (secure) {\n\theader {\n\t\t{block}\n\t}\n}\n\
+             a.example.com {\n\timport proxy app:8080 {\n\t\theaders {\n\t\t\tX-A yes\n\t\t}\n\t\tupstream {\n\t\t\ttransport http {\n\t\t\t\ttls_insecure_skip_verify\n\t\t\t}\n\t\t}\n\t}\n}\n\
+             b.example.com {\n\timport secure {\n\t\tX-B yes\n\t}\n}\n\
+             c.example.com {\n\timport secure\n}\n",
+        )]);
+        assert_eq!(dials_of(&doc, 0), [json!("app:8080")]);
+        assert_eq!(
+            get(&doc, "sites/0/upstreams/0/tls_insecure_skip_verify"),
+            &json!(true)
+        );
+        // Where the block's tokens are written, in the importing site.
+        assert_eq!(
+            at(&doc, "sites/0/upstreams/0/tls_insecure_skip_verify").1,
+            21
+        );
+        assert_eq!(header_names(&doc, 0), [json!("X-A")]);
+        assert_eq!(header_names(&doc, 1), [json!("X-B")]);
+        // No block: the placeholder stands for nothing, and never becomes a header name.
+        assert_eq!(header_names(&doc, 2), Vec::<Value>::new());
+    }
+
+    #[test]
+    fn named_routes_are_no_sites_and_run_where_invoked() {
+        let (_d, doc) = one(&[(
+            "Caddyfile",
+            "a.example.com {\n\tinvoke app\n}\n&(app) {\n\theader Strict-Transport-Security max-age=1\n\treverse_proxy app:80\n}\n",
+        )]);
+        assert_eq!(get(&doc, "sites").as_array().unwrap().len(), 1);
+        assert_eq!(dials_of(&doc, 0), [json!("app:80")]);
+        assert_eq!(header_names(&doc, 0), [json!("Strict-Transport-Security")]);
+        // The facts point where the named route writes them.
+        assert_eq!(at(&doc, "sites/0/upstreams/0").1, 6);
+    }
+
+    #[test]
+    fn header_colons_php_fastcgi_h2c_sockets_and_port_ranges() {
+        let (_d, doc) = one(&[(
+            "Caddyfile",
+            "a.example.com {\n\theader {\n\t\tStrict-Transport-Security: max-age=1\n\t\t+X-A: b\n\t}\n\theader X-Line: v\n\tphp_fastcgi php:9000 unix//run/php.sock\n\treverse_proxy unix+h2c//run/app.sock\n\treverse_proxy api:8001-8003 {\n\t\tto api:9-8\n\t}\n}\n",
+        )]);
+        let mut names = header_names(&doc, 0);
+        names.sort_by_key(Value::to_string);
+        assert_eq!(
+            names,
+            [
+                json!("Strict-Transport-Security"),
+                json!("X-A"),
+                json!("X-Line:")
+            ]
+        );
+        assert_eq!(
+            dials_of(&doc, 0),
+            [
+                json!("php:9000"),
+                json!("unix//run/php.sock"),
+                json!("unix//run/app.sock"),
+                json!("api:8001"),
+                json!("api:8002"),
+                json!("api:8003"),
+                // Out of order: not a range.
+                json!("api:9-8"),
+            ]
+        );
+        assert_eq!(get(&doc, "sites/0/upstreams/2/scheme"), &json!("h2c"));
+    }
+
+    #[test]
+    fn a_port_range_is_bounded() {
+        assert_eq!(doc::port_range("app:1-1024").map(|v| v.len()), Some(1024));
+        assert_eq!(doc::port_range("app:1-1025"), None);
+        assert_eq!(doc::port_range("app:1-65536"), None);
+        assert_eq!(
+            doc::port_range("https://app:8-9/x"),
+            Some(vec![
+                "https://app:8".to_string(),
+                "https://app:9".to_string()
+            ])
+        );
+        assert_eq!(doc::port_range("{$HOST}:8-9"), None);
     }
 }

@@ -87,14 +87,14 @@ impl Token {
     }
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Directive {
     pub name: Token,
     pub args: Vec<Token>,
     pub block: Option<Block>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Block {
     pub open: Token,
     pub directives: Vec<Directive>,
@@ -110,6 +110,8 @@ pub struct Site {
 pub struct Caddyfile {
     pub global: Option<Block>,
     pub sites: Vec<Site>,
+    /// Named routes (`&(name) { … }`, Caddy 2.8+): no sites, but what `invoke name` runs.
+    pub named_routes: Vec<(String, Block)>,
 }
 
 /// The result of parsing: the tree (none when the file is broken), and the problems found.
@@ -289,6 +291,18 @@ impl Parser<'_> {
                 _ => None,
             };
             if let [only] = addresses.as_slice() {
+                if let Some(name) = named_route_name(only) {
+                    let Some(open) = open else {
+                        return Err(self.fatal(
+                            only.span.clone(),
+                            format!("named route &({name}) must be followed by a `{{` block"),
+                        ));
+                    };
+                    let name = name.to_string();
+                    let block = self.block_body(open)?;
+                    out.named_routes.push((name, block));
+                    continue;
+                }
                 if let Some(name) = snippet_name(only) {
                     let Some(open) = open else {
                         return Err(self.fatal(
@@ -317,6 +331,10 @@ impl Parser<'_> {
                 addresses,
                 directives,
             });
+        }
+        // Named routes may be defined after the sites that invoke them.
+        for site in &mut out.sites {
+            attach_invoked(&mut site.directives, &out.named_routes, 0);
         }
         Ok(out)
     }
@@ -465,11 +483,55 @@ impl Parser<'_> {
         while self.tokens.get(end).is_some_and(|t| !t.newline_before) {
             end += 1;
         }
+        // `import NAME [ARGS] {` (Caddy 2.9+): the block, up to its matching `}`, is what the
+        // imported tokens' `{block}` and `{blocks.NAME}` placeholders stand for.
+        let mut block = Vec::new();
+        if end > start + 1 && self.tokens.get(end - 1).is_some_and(|t| t.is("{")) {
+            let mut depth = 1usize;
+            let mut at = end;
+            loop {
+                let Some(t) = self.tokens.get(at) else {
+                    let open = self.tokens.get(end - 1).map(|t| t.span.clone());
+                    return match open {
+                        Some(span) => Err(self.fatal(span, "unclosed `{`: no matching `}`")),
+                        None => Err(Fatal),
+                    };
+                };
+                if t.is("{") {
+                    depth += 1;
+                } else if t.is("}") {
+                    depth -= 1;
+                    if depth == 0 {
+                        break;
+                    }
+                }
+                block.push(t.clone());
+                at += 1;
+            }
+            end -= 1;
+            let line: Vec<Token> = self.tokens.get(start..end).unwrap_or_default().to_vec();
+            let expanded = match line.split_first() {
+                Some((import, args)) => self.import(import, args, &block),
+                None => Vec::new(),
+            };
+            return self.splice_import(start, at + 1, &line, expanded);
+        }
         let line: Vec<Token> = self.tokens.get(start..end).unwrap_or_default().to_vec();
         let expanded = match line.split_first() {
-            Some((import, args)) => self.import(import, args),
+            Some((import, args)) => self.import(import, args, &block),
             None => Vec::new(),
         };
+        self.splice_import(start, end, &line, expanded)
+    }
+
+    /// Put the tokens an import brought in place of `start..end`, within the import budget.
+    fn splice_import(
+        &mut self,
+        start: usize,
+        end: usize,
+        line: &[Token],
+        expanded: Vec<Token>,
+    ) -> Result<(), Fatal> {
         self.imported += expanded.len();
         if self.imported > MAX_IMPORTED_TOKENS {
             let at = line.first().map(|t| t.span.clone());
@@ -488,7 +550,7 @@ impl Parser<'_> {
     }
 
     /// The tokens an `import` line brings in; an empty list after reporting a problem.
-    fn import(&mut self, import: &Token, args: &[Token]) -> Vec<Token> {
+    fn import(&mut self, import: &Token, args: &[Token], block: &[Token]) -> Vec<Token> {
         let Some((pattern, args)) = args.split_first() else {
             self.error(
                 import.span.clone(),
@@ -613,6 +675,17 @@ impl Parser<'_> {
             });
             let first = out.len();
             for t in tokens {
+                if let Some(with) = block_placeholder(&t, block) {
+                    // The block's own tokens, where the import's block writes them.
+                    for (i, b) in with.iter().enumerate() {
+                        let mut b = b.clone();
+                        if i == 0 {
+                            b.newline_before = t.newline_before;
+                        }
+                        out.push(b);
+                    }
+                    continue;
+                }
                 replace_args(t, args, &site, &mut out);
             }
             if let Some(t) = out.get_mut(first) {
@@ -670,6 +743,76 @@ fn same_file(a: &Path, b: &Path) -> bool {
             (std::fs::canonicalize(a), std::fs::canonicalize(b)),
             (Ok(x), Ok(y)) if x == y
         )
+}
+
+/// What a `{block}` or `{blocks.NAME}` token of an imported snippet or file stands for: all of
+/// the import's block, or the inside of its `NAME { … }` sub-block (nothing when there is none,
+/// or when the import has no block, as Caddy does).
+fn block_placeholder<'b>(t: &Token, block: &'b [Token]) -> Option<&'b [Token]> {
+    if t.quote != Quote::Bare {
+        return None;
+    }
+    let text = t.known()?;
+    if text == "{block}" {
+        return Some(block);
+    }
+    let name = text.strip_prefix("{blocks.")?.strip_suffix('}')?;
+    let mut depth = 0usize;
+    for (i, b) in block.iter().enumerate() {
+        if depth == 0 && b.newline_before && b.is(name) {
+            let opens = block
+                .get(i + 1)
+                .is_some_and(|n| n.is("{") && !n.newline_before);
+            if opens {
+                let inner = block.get(i + 2..).unwrap_or_default();
+                let mut d = 1usize;
+                for (j, x) in inner.iter().enumerate() {
+                    if x.is("{") {
+                        d += 1;
+                    } else if x.is("}") {
+                        d -= 1;
+                        if d == 0 {
+                            return inner.get(..j);
+                        }
+                    }
+                }
+                return Some(inner);
+            }
+        }
+        if b.is("{") {
+            depth += 1;
+        } else if b.is("}") {
+            depth = depth.saturating_sub(1);
+        }
+    }
+    Some(&[])
+}
+
+/// Give every `invoke NAME` below `directives` the named route's block, as what it runs (the
+/// routes a named route invokes in turn are not followed: a route may invoke itself).
+fn attach_invoked(directives: &mut [Directive], routes: &[(String, Block)], depth: usize) {
+    if depth > MAX_IMPORT_DEPTH {
+        return;
+    }
+    for d in directives {
+        if d.name.is("invoke") && d.block.is_none() {
+            // `invoke [<matcher>] <name>`.
+            let name = d.args.last().and_then(Token::known);
+            if let Some((_, block)) = routes.iter().find(|(n, _)| Some(n.as_str()) == name) {
+                d.block = Some(block.clone());
+            }
+        } else if let Some(b) = &mut d.block {
+            attach_invoked(&mut b.directives, routes, depth + 1);
+        }
+    }
+}
+
+/// `&(name)`: the name of a named route definition.
+fn named_route_name(t: &Token) -> Option<&str> {
+    if t.quote != Quote::Bare {
+        return None;
+    }
+    t.known()?.strip_prefix("&(")?.strip_suffix(')')
 }
 
 /// `(name)`: the name of a snippet definition.

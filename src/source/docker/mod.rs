@@ -184,6 +184,7 @@ fn unreadable(display: &str, e: &DockerError, level: Level) -> Loaded {
             level,
             ..Problem::error(display, format!("cannot read the Docker containers: {e}"))
         }],
+        ..Loaded::default()
     }
 }
 

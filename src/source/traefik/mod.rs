@@ -200,7 +200,9 @@ pub fn units(traefik_files: Vec<PathBuf>, compose_units: &[Unit]) -> Vec<Unit> {
     let mut entries: Vec<(PathBuf, Vec<PathBuf>, bool)> = traefik_files
         .into_par_iter()
         .map(|f| {
-            let toml = f.extension().is_some_and(|e| e == "toml");
+            let toml = f
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("toml"));
             let root = head(&f).is_some_and(|t| sniff_static(&t, toml));
             (dir_of(&f), vec![f], root)
         })
@@ -347,7 +349,9 @@ fn read_traefik_file(path: &Path, ctx: &Context, problems: &mut Vec<Problem>) ->
             return None;
         }
     };
-    let is_toml = path.extension().is_some_and(|e| e == "toml");
+    let is_toml = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("toml"));
     let root = if is_toml {
         match tree::from_toml(&file) {
             Ok(n) => n,

@@ -1,0 +1,5 @@
+// A Caddyfile adapter in Go: not a Caddyfile.
+package caddyfile
+
+func parse() {
+}
