@@ -313,9 +313,11 @@ pub fn load(unit: &Unit, ctx: &Context) -> Loaded {
     loaded
 }
 
-/// `providers.file.filename`/`directory` are never followed (they are container paths), but
-/// one that names an existing place outside the scan roots on this machine (Traefik run
-/// outside a container) is worth a warning: the scan does not cover it.
+/// `providers.file.filename`/`directory` are never followed: an absolute one is a path in
+/// Traefik's container, which the setup maps through the bind mounts of its service. A relative
+/// one that leads out of the scan roots (Traefik run beside its files) is worth a warning: the
+/// scan does not cover it. Whether such a place exists is not asked, so the warning tells
+/// nothing about the machine.
 fn file_provider_outside(
     doc: &crate::document::Document,
     ctx: &Context,
@@ -329,6 +331,9 @@ fn file_provider_outside(
         let Some(named) = doc.value_at(&path).and_then(|v| v.as_str()) else {
             continue;
         };
+        if Path::new(named).is_absolute() {
+            continue;
+        }
         let at = doc.locate(&path);
         let base = at.file.path.parent().unwrap_or(Path::new(""));
         if let Err(crate::fsio::ReadError::Outside(_)) = ctx.resolve_include(&base.join(named)) {
