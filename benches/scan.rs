@@ -1,5 +1,6 @@
 //! In-process benchmarks: policy compilation, one compose document and one Terraform module end
-//! to end, one host's Docker containers, and the bundled example. The whole-process figures (files/s, peak RSS) come from `bench/scan-throughput.sh`.
+//! to end, one host's Docker containers, the bundled example, and large or deeply nested inputs
+//! (`cargo bench -- limits`). The whole-process figures (files/s, peak RSS) come from `bench/scan-throughput.sh`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::PathBuf;
@@ -99,9 +100,65 @@ fn benches(c: &mut Criterion) {
     });
 }
 
+/// Large and deep inputs, end to end (read, evaluate every rule): per-file work must stay near
+/// linear in the file's size, and the deepest nesting allowed must pass.
+fn limits(c: &mut Criterion) {
+    let settings = Settings::default();
+    let set = PolicySet::builtin().unwrap();
+    let engine = Engine::compile(&set, &settings.config, |_| true).unwrap();
+    let deep = vigie::limits::MAX_NESTING - 4;
+    let cases: Vec<(&str, &str, String)> = vec![
+        ("limits: compose file with 100k services", "compose.yaml", {
+            let mut t = String::from("services:\n");
+            for i in 0..100_000 {
+                t.push_str(&format!("  s{i}:\n    image: nginx:1.27\n"));
+            }
+            t
+        }),
+        ("limits: environment map with 100k keys", "compose.yaml", {
+            let mut t =
+                String::from("services:\n  web:\n    image: nginx:1.27\n    environment:\n");
+            for i in 0..100_000 {
+                t.push_str(&format!("      K{i}: v{i}\n"));
+            }
+            t
+        }),
+        ("limits: YAML nested as deep as allowed", "compose.yaml", {
+            format!(
+                "services:\n  web:\n    image: nginx:1.27\n    x: {}{}\n",
+                "[".repeat(deep),
+                "]".repeat(deep)
+            )
+        }),
+        (
+            "limits: Caddyfile blocks nested as deep as allowed",
+            "Caddyfile",
+            {
+                format!(
+                    "example.com {{\n{}{}}}\n",
+                    "a {\n".repeat(deep),
+                    "}\n".repeat(deep)
+                )
+            },
+        ),
+    ];
+    for (name, file, text) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(file), text).unwrap();
+        let ctx = Context::new(dir.path().to_path_buf());
+        let paths = vec![dir.path().to_path_buf()];
+        c.bench_function(name, |b| b.iter(|| scan(&paths, &engine, &settings, &ctx)));
+    }
+}
+
 criterion_group! {
     name = scan_benches;
     config = Criterion::default().sample_size(20);
     targets = benches
 }
-criterion_main!(scan_benches);
+criterion_group! {
+    name = limit_benches;
+    config = Criterion::default().sample_size(10);
+    targets = limits
+}
+criterion_main!(scan_benches, limit_benches);

@@ -832,3 +832,6 @@ fn policy_data_tables_reach_rego_and_a_policy_dir_can_replace_one() {
 
 #[path = "cli/boundary.rs"]
 mod boundary;
+
+#[path = "cli/limits.rs"]
+mod limits;

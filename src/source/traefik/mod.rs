@@ -304,7 +304,9 @@ pub fn load(unit: &Unit, ctx: &Context) -> Loaded {
             }
         }
     }
-    loaded.documents = setup::documents(&parsed, &compose_docs);
+    let (documents, problems) = setup::documents(&parsed, &compose_docs);
+    loaded.documents = documents;
+    loaded.problems.extend(problems);
     for doc in &loaded.documents {
         file_provider_outside(doc, ctx, &mut loaded.problems);
     }

@@ -9,6 +9,7 @@ use serde_json::Value as J;
 
 use super::tree::{self, flat_path, flat_value, Node, Seg, V};
 use crate::document::{Document, Kind, Span};
+use crate::problem::{Level, Problem};
 use crate::text::{SourceFile, TextRange};
 
 /// A compose service as the Docker provider sees it.
@@ -72,6 +73,8 @@ pub struct Builder {
     main: Option<Arc<SourceFile>>,
     /// Whether the main file is a static configuration file (preferred as main).
     main_is_static: bool,
+    /// Labels and flags that could not be read.
+    problems: Vec<Problem>,
 }
 
 fn key(k: &str) -> Seg {
@@ -302,7 +305,17 @@ impl Builder {
         file: &str,
         service: &str,
     ) {
-        let path = flat_path(name);
+        let path = match flat_path(name) {
+            Ok(p) => p,
+            Err(e) => {
+                self.problems.push(Problem::at(
+                    Level::Warning,
+                    span,
+                    format!("flag --{name}: {e}"),
+                ));
+                return;
+            }
+        };
         let last = match path.last() {
             Some(Seg::Key(k)) => k.clone(),
             _ => String::new(),
@@ -339,7 +352,17 @@ impl Builder {
             }
             let mut root = Node::map(c.span.clone());
             for (k, v, span) in &c.labels {
-                let path = flat_path(k);
+                let path = match flat_path(k) {
+                    Ok(p) => p,
+                    Err(e) => {
+                        self.problems.push(Problem::at(
+                            Level::Warning,
+                            span.clone(),
+                            format!("label traefik.{k}: {e}"),
+                        ));
+                        continue;
+                    }
+                };
                 let last = match path.last() {
                     Some(Seg::Key(k)) => k.clone(),
                     _ => String::new(),
@@ -450,12 +473,18 @@ impl Builder {
         self.containers = containers;
     }
 
-    /// The document, or nothing when no file said anything about Traefik.
-    pub fn finish(mut self) -> Option<Document> {
+    /// The document (nothing when no file said anything about Traefik), and the problems of the
+    /// labels and flags that could not be read.
+    pub fn finish(mut self) -> (Option<Document>, Vec<Problem>) {
         if let Some(s) = self.static_.as_mut() {
             normalize_static(s);
         }
         self.add_docker();
+        let problems = std::mem::take(&mut self.problems);
+        (self.document(), problems)
+    }
+
+    fn document(mut self) -> Option<Document> {
         let main = self.main.clone()?;
         let main_span = Span::new(main.clone(), TextRange::empty(0));
         let nothing = self.static_.is_none()

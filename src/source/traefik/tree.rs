@@ -8,6 +8,7 @@ use std::sync::Arc;
 use serde_json::{Map, Value as J};
 
 use crate::document::Span;
+use crate::limits::{MAX_LIST_INDEX, MAX_NESTING};
 use crate::source::yaml::{Located, Value as Y};
 use crate::text::{SourceFile, TextRange};
 
@@ -262,8 +263,9 @@ pub enum Seg {
 }
 
 /// A flat dotted key (`http.routers.Web.tls.domains[0].main`, from a label or a CLI argument)
-/// as normalized path steps.
-pub fn flat_path(key: &str) -> Vec<Seg> {
+/// as normalized path steps; an error for a key nesting deeper than [`MAX_NESTING`] steps or an
+/// index past [`MAX_LIST_INDEX`].
+pub fn flat_path(key: &str) -> Result<Vec<Seg>, String> {
     let mut out: Vec<Seg> = Vec::new();
     let mut parent: Option<String> = None;
     for part in key.split('.') {
@@ -271,6 +273,16 @@ pub fn flat_path(key: &str) -> Vec<Seg> {
             Some((n, i)) => (n, i.parse::<usize>().ok()),
             None => (part, None),
         };
+        if out.len() >= MAX_NESTING {
+            return Err(format!(
+                "this key nests deeper than {MAX_NESTING} levels: not read"
+            ));
+        }
+        if index.is_some_and(|i| i > MAX_LIST_INDEX) {
+            return Err(format!(
+                "this key's index is larger than {MAX_LIST_INDEX}: not read"
+            ));
+        }
         let k = norm_key(name, parent.as_deref());
         parent = Some(k.clone());
         out.push(Seg::Key(k));
@@ -279,7 +291,7 @@ pub fn flat_path(key: &str) -> Vec<Seg> {
             parent = None;
         }
     }
-    out
+    Ok(out)
 }
 
 /// The last segments whose values Traefik reads as comma-separated lists in labels and flags.
