@@ -147,3 +147,33 @@ fn terraform_reference_chains_and_value_sizes_are_budgeted() {
         "{all:#?}"
     );
 }
+
+/// The deepest nesting each limit allows is scanned whole, rules included, on the scan's worker
+/// threads (the test binary is a debug build: its frames are larger than a release build's).
+#[test]
+fn the_deepest_nesting_allowed_is_scanned() {
+    // 255 collections: the top-level map, `services`, `web`, and 252 lists.
+    let flow = compose_with(&format!("{}{}", "[".repeat(252), "]".repeat(252)));
+    let block = format!(
+        "services:\n  web:\n    image: nginx:1.27@sha256:aaaa\n    x:\n      {}1\n",
+        "- ".repeat(252)
+    );
+    let caddy = format!(
+        "example.com {{\n{}{}}}\n",
+        "a {\n".repeat(63),
+        "}\n".repeat(63)
+    );
+    let mut chain = String::from("locals {\n");
+    for i in 0..127 {
+        chain.push_str(&format!("  a{i} = local.a{}\n", i + 1));
+    }
+    chain.push_str("  a127 = \"x\"\n}\n");
+    let report = scan(&[
+        ("flow/compose.yaml", &flow),
+        ("block/compose.yaml", &block),
+        ("caddy/Caddyfile", &caddy),
+        ("chain/main.tf", &chain),
+    ]);
+    let all = problems(&report);
+    assert!(all.is_empty(), "{all:#?}");
+}
