@@ -1,5 +1,10 @@
 //! The binary end to end: exit codes, configuration, suppression, bad inputs, secrets, policies.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::string_slice
+)]
 
 mod common;
 
