@@ -1,10 +1,11 @@
 //! Limits on what one input may make vigie do. Every parser, normalizer and evaluator that
 //! recurses is bounded by one of these, well inside a scan worker's stack (rayon's threads, 2 MiB
 //! each); reaching a limit is a located problem on that file, and the scan goes on with the
-//! others. `docs/limits.md` lists them for users.
+//! others. `docs/limits.md` lists them for users. The parsers vigie uses have limits of their
+//! own, lower still: saphyr's flow collections (255), `toml` (80), `hcl-edit` (64).
 
 /// Collections nested in one another: YAML block and flow collections (aliases included), JSON
-/// and HuJSON values, Caddyfile blocks, Traefik flat keys, Terraform values, and the document
+/// and HuJSON values, Traefik flat keys, Terraform values, and the document
 /// handed to the policies. The YAML scanner counts flow levels in a byte: 255 is its own limit
 /// too.
 pub const MAX_NESTING: usize = 255;
