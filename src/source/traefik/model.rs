@@ -803,14 +803,10 @@ fn derive_facts(static_: &Node, dynamic: &mut Node) {
         }
     };
     let snapshot = dynamic.clone();
-    let routers: Vec<String> = snapshot
-        .at(&["http", "routers"])
-        .map(|r| r.entries().iter().map(|(k, _)| k.clone()).collect())
-        .unwrap_or_default();
-    for q in routers {
-        let Some(router) = snapshot.at(&["http", "routers", &q]) else {
-            continue;
-        };
+    let routers = snapshot.at(&["http", "routers"]).map_or(&[][..], Node::entries);
+    // Each router's facts, by its place in the routers map (no search by name per router).
+    let mut derived: Vec<Vec<(&str, Node)>> = Vec::with_capacity(routers.len());
+    for (_, router) in routers {
         let provider = router
             .get("provider")
             .and_then(Node::as_str)
@@ -927,11 +923,18 @@ fn derive_facts(static_: &Node, dynamic: &mut Node) {
             .map_or(rspan.clone(), |s| s.span.clone());
         facts.push(("upstreams", Node::new(uspan, V::List(ups))));
 
+        derived.push(facts);
+    }
+    let Some(V::Map(routers)) = dynamic
+        .get_mut("http")
+        .and_then(|h| h.get_mut("routers"))
+        .map(|r| &mut r.value)
+    else {
+        return;
+    };
+    for ((_, router), facts) in routers.iter_mut().zip(derived) {
         for (k, n) in facts {
-            dynamic.insert(
-                &[key("http"), key("routers"), Seg::Key(q.clone()), key(k)],
-                n,
-            );
+            router.insert(&[key(k)], n);
         }
     }
 }
