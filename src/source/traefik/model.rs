@@ -803,7 +803,9 @@ fn derive_facts(static_: &Node, dynamic: &mut Node) {
         }
     };
     let snapshot = dynamic.clone();
-    let routers = snapshot.at(&["http", "routers"]).map_or(&[][..], Node::entries);
+    let routers = snapshot
+        .at(&["http", "routers"])
+        .map_or(&[][..], Node::entries);
     // Each router's facts, by its place in the routers map (no search by name per router).
     let mut derived: Vec<Vec<(&str, Node)>> = Vec::with_capacity(routers.len());
     for (_, router) in routers {
