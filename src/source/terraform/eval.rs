@@ -76,10 +76,11 @@ impl<'a> Scope<'a> {
         }
     }
 
-    /// `value`, or unknown with a warning when it is larger or deeper than one value may be.
-    fn bounded(&self, expr: &Expr, value: Value) -> Value {
+    /// `value` and its size, or unknown with a warning when it is larger or deeper than one
+    /// value may be.
+    fn bounded(&self, expr: &Expr, value: Value) -> (Value, usize) {
         match measure(&value, MAX_VALUE_BYTES) {
-            Measure::Fits(_) => value,
+            Measure::Fits(bytes) => return (value, bytes),
             Measure::TooLarge => {
                 self.warn(
                     expr,
@@ -87,7 +88,6 @@ impl<'a> Scope<'a> {
                         "this value would be larger than {MAX_VALUE_BYTES} bytes: it is treated as unknown"
                     ),
                 );
-                unknown(expr.text())
             }
             Measure::TooDeep => {
                 self.warn(
@@ -96,9 +96,14 @@ impl<'a> Scope<'a> {
                         "this value would nest deeper than {MAX_NESTING} levels: it is treated as unknown"
                     ),
                 );
-                unknown(expr.text())
             }
-        }
+        };
+        let value = unknown(expr.text());
+        let bytes = match measure(&value, MAX_VALUE_BYTES) {
+            Measure::Fits(bytes) => bytes,
+            _ => 0,
+        };
+        (value, bytes)
     }
 
     /// A scope with no variables or locals (tfvars files, variable defaults).
@@ -133,11 +138,7 @@ impl<'a> Scope<'a> {
             }
             _ => {
                 let (value, origin) = self.eval(expr);
-                let value = self.bounded(expr, value);
-                let bytes = match measure(&value, MAX_VALUE_BYTES) {
-                    Measure::Fits(n) => n,
-                    _ => 0,
-                };
+                let (value, bytes) = self.bounded(expr, value);
                 let total = self.emitted.get().saturating_add(bytes);
                 let value = if total > MAX_DOCUMENT_BYTES {
                     self.warn(
@@ -282,7 +283,7 @@ impl<'a> Scope<'a> {
             return None;
         }
         let (value, origin) = self.eval(expr);
-        let value = self.bounded(expr, value);
+        let (value, _) = self.bounded(expr, value);
         self.evaluating.borrow_mut().remove(name);
         let v = (value, origin);
         self.memo.borrow_mut().insert(name.to_string(), v.clone());
