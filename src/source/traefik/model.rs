@@ -3,6 +3,9 @@
 //! rules need derived per router (hosts, entrypoints, TLS, middleware chain, upstreams).
 
 use std::collections::HashSet;
+
+use indexmap::map::Slice;
+use indexmap::IndexMap;
 use std::sync::Arc;
 
 use serde_json::Value as J;
@@ -627,7 +630,7 @@ fn project_name(doc: &Document) -> String {
 fn annotate(item: &mut Node, name: &str, provider: &str) {
     let span = item.span.clone();
     if !matches!(item.value, V::Map(_)) {
-        item.value = V::Map(Vec::new());
+        item.value = V::Map(IndexMap::new());
     }
     let ty = item
         .entries()
@@ -650,17 +653,17 @@ fn annotate(item: &mut Node, name: &str, provider: &str) {
 fn normalize_static(s: &mut Node) {
     if let Some(providers) = s.get_mut("providers") {
         if let V::Map(m) = &mut providers.value {
-            m.retain(|(_, v)| !matches!(v.value, V::Bool(false)));
+            m.retain(|_, v| !matches!(v.value, V::Bool(false)));
             for (_, v) in m.iter_mut() {
                 if matches!(v.value, V::Bool(true) | V::Null) {
-                    v.value = V::Map(Vec::new());
+                    v.value = V::Map(IndexMap::new());
                 }
             }
         }
     }
     if let Some(api) = s.get_mut("api") {
         if matches!(api.value, V::Bool(true) | V::Null) {
-            api.value = V::Map(Vec::new());
+            api.value = V::Map(IndexMap::new());
         }
     }
     if let Some(eps) = s.get_mut("entrypoints") {
@@ -777,7 +780,12 @@ fn find_after(span: &Span, word: &str) -> Span {
 fn derive_facts(static_: &Node, dynamic: &mut Node) {
     let entrypoints: Vec<(String, Node)> = static_
         .get("entrypoints")
-        .map(|e| e.entries().to_vec())
+        .map(|e| {
+            e.entries()
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect()
+        })
         .unwrap_or_default();
     let defaults: Vec<String> = {
         let marked: Vec<String> = entrypoints
@@ -805,7 +813,7 @@ fn derive_facts(static_: &Node, dynamic: &mut Node) {
     let snapshot = dynamic.clone();
     let routers = snapshot
         .at(&["http", "routers"])
-        .map_or(&[][..], Node::entries);
+        .map_or(Slice::new(), Node::entries);
     // Each router's facts, by its place in the routers map (no search by name per router).
     let mut derived: Vec<Vec<(&str, Node)>> = Vec::with_capacity(routers.len());
     for (_, router) in routers {
