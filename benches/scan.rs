@@ -1,5 +1,6 @@
 //! In-process benchmarks: policy compilation, one compose document and one Terraform module end
-//! to end, one host's Docker containers, and the bundled example. The whole-process figures (files/s, peak RSS) come from `bench/scan-throughput.sh`.
+//! to end, one host's Docker containers, the bundled example, and large or deeply nested inputs
+//! (`cargo bench -- limits`). The whole-process figures (files/s, peak RSS) come from `bench/scan-throughput.sh`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::PathBuf;
@@ -99,9 +100,93 @@ fn benches(c: &mut Criterion) {
     });
 }
 
+/// Large and deep inputs. Reading a compose file (parse, interpolate, normalize, build the
+/// document) must stay near linear in its size: 100k services, a 100k-key map. The deepest
+/// nesting allowed is scanned end to end (every rule evaluated).
+fn limits(c: &mut Criterion) {
+    let settings = Settings::default();
+    let set = PolicySet::builtin().unwrap();
+    let engine = Engine::compile(&set, &settings.config, |_| true).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: String| {
+        let path = dir.path().join(name).join("compose.yaml");
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, text).unwrap();
+        path
+    };
+    let mut services = String::from("services:\n");
+    for i in 0..100_000 {
+        services.push_str(&format!(
+            "  s{i}:\n    image: nginx:1.27\n    ports: [\"80\"]\n"
+        ));
+    }
+    let mut environment =
+        String::from("services:\n  web:\n    image: nginx:1.27\n    environment:\n");
+    for i in 0..100_000 {
+        environment.push_str(&format!("      K{i}: v{i}\n"));
+    }
+    let ctx = Context::new(dir.path().to_path_buf());
+    for (name, path) in [
+        (
+            "limits: read a compose file with 100k services",
+            write("services", services),
+        ),
+        (
+            "limits: read an environment map with 100k keys",
+            write("environment", environment),
+        ),
+    ] {
+        let unit = Unit {
+            kind: vigie::document::Kind::Compose,
+            files: vec![path],
+        };
+        assert_eq!(source::load(&unit, &ctx).documents.len(), 1);
+        c.bench_function(name, |b| b.iter(|| source::load(&unit, &ctx)));
+    }
+
+    let deep = vigie::limits::MAX_NESTING - 3;
+    let yaml = write(
+        "deep",
+        format!(
+            "services:\n  web:\n    image: nginx:1.27\n    x: {}{}\n",
+            "[".repeat(deep),
+            "]".repeat(deep)
+        ),
+    );
+    let blocks = vigie::limits::MAX_BLOCK_NESTING - 1;
+    let caddy = dir.path().join("caddy/Caddyfile");
+    std::fs::create_dir_all(caddy.parent().unwrap()).unwrap();
+    std::fs::write(
+        &caddy,
+        format!(
+            "example.com {{\n{}{}}}\n",
+            "a {\n".repeat(blocks),
+            "}\n".repeat(blocks)
+        ),
+    )
+    .unwrap();
+    for (name, path) in [
+        ("limits: scan YAML nested as deep as allowed", yaml),
+        (
+            "limits: scan Caddyfile blocks nested as deep as allowed",
+            caddy,
+        ),
+    ] {
+        let paths = vec![path];
+        let report = scan(&paths, &engine, &settings, &ctx);
+        assert!(report.problems.is_empty(), "{:?}", report.problems);
+        c.bench_function(name, |b| b.iter(|| scan(&paths, &engine, &settings, &ctx)));
+    }
+}
+
 criterion_group! {
     name = scan_benches;
     config = Criterion::default().sample_size(20);
     targets = benches
 }
-criterion_main!(scan_benches);
+criterion_group! {
+    name = limit_benches;
+    config = Criterion::default().sample_size(10);
+    targets = limits
+}
+criterion_main!(scan_benches, limit_benches);

@@ -2,11 +2,19 @@
 //!
 //! Dependency direction (nothing points back up):
 //! `cli` → `output`, `scan` → `discover`, `suppress`, `policy`, `source` → `document` → `text`;
-//! `finding`, `secret`, `problem`, `settings`, `fsio` (every file vigie reads) and `write` (every
+//! `finding`, `secret`, `problem`, `settings`, `limits`, `fsio` (every file vigie reads) and `write` (every
 //! file vigie writes) are shared leaves. Only `source` knows file formats and
 //! only `cli` chooses an output.
 #![forbid(unsafe_code)]
-#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+#![cfg_attr(
+    test,
+    allow(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::string_slice
+    )
+)]
 
 pub mod audit;
 pub mod cli;
@@ -14,6 +22,7 @@ pub mod discover;
 pub mod document;
 pub mod finding;
 pub mod fsio;
+pub mod limits;
 pub mod output;
 pub mod policy;
 pub mod problem;

@@ -12,6 +12,7 @@ use rayon::prelude::*;
 use crate::discover;
 use crate::document::{Document, Kind};
 use crate::finding::{fingerprint, Finding, Location, Severity};
+use crate::limits::MAX_NESTING;
 use crate::policy::{Denial, Engine, Rule};
 use crate::problem::{Level, Problem};
 use crate::project::{self, Parts};
@@ -307,6 +308,14 @@ pub(crate) fn evaluate(
     engine: &mut Engine,
     settings: &Settings,
 ) -> (Vec<Finding>, Vec<Problem>) {
+    if let Some(path) = doc.too_deep(MAX_NESTING) {
+        let problem = Problem::at(
+            Level::Error,
+            doc.locate(&path),
+            format!("the document nests deeper than {MAX_NESTING} levels here: its rules are not evaluated"),
+        );
+        return (Vec::new(), vec![problem]);
+    }
     let (denials, errors) = engine.evaluate(doc);
     (
         denials

@@ -27,7 +27,7 @@ pub fn parse_comment(line: &str) -> Option<IgnoreComment> {
     while let Some(pos) = line.get(from..)?.find(['#', '/']) {
         let abs = from + pos;
         from = abs + 1;
-        let rest = &line[abs..];
+        let (before, rest) = line.split_at_checked(abs)?;
         let body = if let Some(b) = rest.strip_prefix('#') {
             b
         } else if let Some(b) = rest.strip_prefix("//") {
@@ -36,10 +36,10 @@ pub fn parse_comment(line: &str) -> Option<IgnoreComment> {
         } else {
             continue;
         };
-        let starts_comment = abs == 0 || line[..abs].ends_with([' ', '\t']);
+        let starts_comment = abs == 0 || before.ends_with([' ', '\t']);
         let body = body.trim_start();
         if starts_comment && body.starts_with(MARKER) {
-            let rest = &body[MARKER.len()..];
+            let rest = body.get(MARKER.len()..).unwrap_or_default();
             let (ids, reason) = match rest.split_once("--") {
                 Some((ids, reason)) => (
                     ids,

@@ -1,5 +1,10 @@
 //! The binary end to end: exit codes, configuration, suppression, bad inputs, secrets, policies.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::string_slice
+)]
 
 mod common;
 
@@ -852,3 +857,6 @@ fn policy_data_tables_reach_rego_and_a_policy_dir_can_replace_one() {
 
 #[path = "cli/boundary.rs"]
 mod boundary;
+
+#[path = "cli/limits.rs"]
+mod limits;

@@ -1,6 +1,11 @@
 //! Every rule against its fixtures, through the real binary: each `# vigie-expect: <id>` line gets
 //! exactly that finding, negatives get none, the SARIF is schema-valid, findings are snapshotted.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::string_slice
+)]
 
 mod common;
 

@@ -1,5 +1,10 @@
 //! One input rendered in every format, snapshotted; the SARIF is validated against the schema.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::string_slice
+)]
 
 mod common;
 

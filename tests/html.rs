@@ -1,5 +1,10 @@
 //! The HTML report: escaping, `--previous`, and what a person sees in a real browser.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::string_slice
+)]
 
 mod common;
 

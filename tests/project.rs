@@ -1,6 +1,11 @@
 //! The project view end to end: Caddy sites joined to compose services, stable fingerprints,
 //! suppression in the file a project finding points at, and `vigie policy input`.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::string_slice
+)]
 
 mod common;
 

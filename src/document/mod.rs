@@ -242,6 +242,33 @@ impl Document {
             .unwrap_or_else(|| Span::new(self.file.clone(), TextRange::empty(0)))
     }
 
+    /// The path of a node nested deeper than `limit` collections, if there is one.
+    pub fn too_deep(&self, limit: usize) -> Option<NodePath> {
+        let mut stack: Vec<(&Value, NodePath)> = vec![(&self.doc, Vec::new())];
+        while let Some((v, path)) = stack.pop() {
+            let children: Vec<(&Value, String)> = match v {
+                Value::Array(items) => items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, x)| (x, i.to_string()))
+                    .collect(),
+                Value::Object(m) => m.iter().map(|(k, x)| (x, k.clone())).collect(),
+                _ => continue,
+            };
+            if path.len() >= limit {
+                return Some(path);
+            }
+            for (child, seg) in children {
+                if matches!(child, Value::Array(_) | Value::Object(_)) {
+                    let mut p = path.clone();
+                    p.push(seg);
+                    stack.push((child, p));
+                }
+            }
+        }
+        None
+    }
+
     /// The value at `path` in the document, if there is one.
     pub fn value_at(&self, path: &[String]) -> Option<&Value> {
         path.iter().try_fold(&self.doc, |v, seg| match v {

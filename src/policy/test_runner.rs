@@ -29,7 +29,8 @@ fn test_names(text: &str) -> Vec<String> {
                 .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
                 .collect();
             (name.starts_with("test_")
-                && l[name.len()..]
+                && l.get(name.len()..)
+                    .unwrap_or_default()
                     .trim_start()
                     .starts_with(['i', '{', ':', '=']))
             .then_some(name)

@@ -5,13 +5,14 @@
 //! are applied here. A node reached through an alias carries the alias's position: that is where
 //! the user wrote it.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 use std::sync::Arc;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, Span as YSpan};
 
 use crate::document::{Origin, Span};
+use crate::limits::MAX_NESTING;
 use crate::text::{SourceFile, TextRange};
 
 /// Nodes one file may expand to, aliases included.
@@ -190,7 +191,7 @@ pub fn parse_text(file: &Arc<SourceFile>, text: &str) -> Result<Located, YamlErr
     let root = parse_raw(file, text)?;
     let mut budget = NODE_BUDGET;
     match root {
-        Some(node) => build(&node, file, None, &mut budget),
+        Some(node) => build(&node, file, None, &mut budget, 0),
         None => Ok(Located::new(
             Span::new(file.clone(), TextRange::empty(0)),
             Value::Null,
@@ -222,7 +223,13 @@ fn parse_raw(file: &Arc<SourceFile>, text: &str) -> Result<Option<Node>, YamlErr
         let (event, span) = item.map_err(|e| {
             let m = e.marker();
             let at = file.offset_of(line_u32(m.line()), col_u32(m.col()));
-            YamlError::new(format!("invalid YAML: {}", e.info()), TextRange::empty(at))
+            // The scanner's own limit on flow collections is the same as ours.
+            let message = if e.info() == "recursion limit exceeded" {
+                format!("collections nest deeper than {MAX_NESTING} levels")
+            } else {
+                format!("invalid YAML: {}", e.info())
+            };
+            YamlError::new(message, TextRange::empty(at))
         })?;
         let range = to_range(file, &span);
         let node = match event {
@@ -262,6 +269,7 @@ fn parse_raw(file: &Arc<SourceFile>, text: &str) -> Result<Option<Node>, YamlErr
                 }
             }
             Event::SequenceStart(anchor, _) => {
+                too_deep(stack.len(), range)?;
                 stack.push(Frame::Seq {
                     anchor,
                     start: range,
@@ -270,6 +278,7 @@ fn parse_raw(file: &Arc<SourceFile>, text: &str) -> Result<Option<Node>, YamlErr
                 continue;
             }
             Event::MappingStart(anchor, _) => {
+                too_deep(stack.len(), range)?;
                 stack.push(Frame::Map {
                     anchor,
                     start: range,
@@ -328,6 +337,17 @@ fn parse_raw(file: &Arc<SourceFile>, text: &str) -> Result<Option<Node>, YamlErr
     Ok(root)
 }
 
+/// Refuse a collection opened at `depth` (0: the top level) when it nests too deep.
+fn too_deep(depth: usize, range: TextRange) -> Result<(), YamlError> {
+    if depth >= MAX_NESTING {
+        return Err(YamlError::new(
+            format!("collections nest deeper than {MAX_NESTING} levels"),
+            range,
+        ));
+    }
+    Ok(())
+}
+
 fn spend(budget: &mut usize, range: TextRange) -> Result<(), YamlError> {
     if *budget == 0 {
         return Err(YamlError::new(
@@ -340,17 +360,24 @@ fn spend(budget: &mut usize, range: TextRange) -> Result<(), YamlError> {
 }
 
 /// Build the located tree. `at` is set below an alias: every node there points at the alias.
+/// `depth` counts the collections around `node`, aliases expanded (an alias can nest an anchor's
+/// tree deeper than it was written).
 fn build(
     node: &Node,
     file: &Arc<SourceFile>,
     at: Option<TextRange>,
     budget: &mut usize,
+    depth: usize,
 ) -> Result<Located, YamlError> {
     spend(budget, at.unwrap_or(node.range))?;
     let here = at.unwrap_or(node.range);
     let span = Span::new(file.clone(), here);
+    if matches!(&*node.data, Data::Seq(_) | Data::Map(_)) {
+        too_deep(depth, here)?;
+    }
     let value = match &*node.data {
-        Data::Alias(target) => return build(target, file, Some(here), budget),
+        // An alias's target is an anchored node, never another alias.
+        Data::Alias(target) => return build(target, file, Some(here), budget, depth),
         Data::Scalar {
             text,
             plain,
@@ -359,10 +386,10 @@ fn build(
         Data::Seq(items) => Value::Seq(
             items
                 .iter()
-                .map(|i| build(i, file, at, budget))
+                .map(|i| build(i, file, at, budget, depth + 1))
                 .collect::<Result<_, _>>()?,
         ),
-        Data::Map(pairs) => Value::Map(build_map(pairs, file, at, budget)?),
+        Data::Map(pairs) => Value::Map(build_map(pairs, file, at, budget, depth + 1)?),
     };
     Ok(Located::new(span, value))
 }
@@ -383,15 +410,18 @@ fn build_map(
     file: &Arc<SourceFile>,
     at: Option<TextRange>,
     budget: &mut usize,
+    depth: usize,
 ) -> Result<Vec<Entry>, YamlError> {
     let mut explicit: Vec<Entry> = Vec::with_capacity(pairs.len());
+    let mut explicit_keys: HashSet<String> = HashSet::with_capacity(pairs.len());
     let mut merged: Vec<Entry> = Vec::new();
+    let mut merged_keys: HashSet<String> = HashSet::new();
     for (k, v) in pairs {
         let (key, plain) = key_text(k)?;
         let key_range = at.unwrap_or(k.range);
         if plain && key == "<<" {
             // Merge key: the value is a mapping or a list of mappings; earlier ones win.
-            let source = build(v, file, at, budget)?;
+            let source = build(v, file, at, budget, depth)?;
             let sources = match source.value {
                 Value::Map(_) => vec![source],
                 Value::Seq(items) => items,
@@ -410,18 +440,18 @@ fn build_map(
                     ));
                 };
                 for e in entries {
-                    if !merged.iter().any(|m| m.key == e.key) {
+                    if merged_keys.insert(e.key.clone()) {
                         merged.push(e);
                     }
                 }
             }
             continue;
         }
-        if explicit.iter().any(|e| e.key == key) {
+        if !explicit_keys.insert(key.clone()) {
             return Err(YamlError::new(format!("duplicate key `{key}`"), key_range));
         }
         spend(budget, key_range)?;
-        let value = build(v, file, at, budget)?;
+        let value = build(v, file, at, budget, depth)?;
         explicit.push(Entry {
             key,
             key_span: Span::new(file.clone(), key_range),
@@ -429,7 +459,7 @@ fn build_map(
         });
     }
     for e in merged {
-        if !explicit.iter().any(|x| x.key == e.key) {
+        if !explicit_keys.contains(&e.key) {
             explicit.push(e);
         }
     }
@@ -536,6 +566,49 @@ mod tests {
         }
         let err = parse(&file(&text)).unwrap_err();
         assert!(err.message.contains("alias bomb"), "{}", err.message);
+    }
+
+    /// Run `f` on a thread with a scan worker's stack (rayon's default, 2 MiB).
+    fn on_worker_stack(f: impl FnOnce() + Send + 'static) {
+        std::thread::Builder::new()
+            .stack_size(2 * 1024 * 1024)
+            .spawn(f)
+            .unwrap()
+            .join()
+            .unwrap();
+    }
+
+    #[test]
+    fn nesting_is_bounded_and_the_deepest_allowed_passes_on_a_worker_stack() {
+        on_worker_stack(|| {
+            let flow = |n: usize| format!("x: {}{}\n", "[".repeat(n - 1), "]".repeat(n - 1));
+            let block = |n: usize| format!("x:\n{}1\n", "- ".repeat(n - 1));
+            for text in [flow(MAX_NESTING), block(MAX_NESTING)] {
+                let root = parse(&file(&text)).unwrap();
+                let json = root.to_json(&mut Vec::new(), &mut |_, _, _| {});
+                drop(json);
+            }
+            for text in [flow(MAX_NESTING + 1), block(MAX_NESTING + 1), flow(5_000)] {
+                let err = parse(&file(&text)).unwrap_err();
+                assert!(
+                    err.message.contains("nest deeper than 255"),
+                    "{}",
+                    err.message
+                );
+            }
+            // Aliases nest an anchor's tree below another: counted once expanded.
+            let half = MAX_NESTING / 2 + 1;
+            let text = format!(
+                "a: &a {}{}\nb: {}*a{}\n",
+                "[".repeat(half),
+                "]".repeat(half),
+                "[".repeat(half),
+                "]".repeat(half)
+            );
+            let err = parse(&file(&text)).unwrap_err();
+            assert!(err.message.contains("nest deeper"), "{}", err.message);
+            assert_eq!(file(&text).line_col(err.range.start).line, 2);
+        });
     }
 
     #[test]

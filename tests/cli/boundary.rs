@@ -160,7 +160,7 @@ fn bounded(dir: &Path, args: &[&str]) -> Run {
 }
 
 /// The problems of a JSON report as (level, file, line, message).
-fn problems(report: &serde_json::Value) -> Vec<(String, String, Option<u64>, String)> {
+pub(crate) fn problems(report: &serde_json::Value) -> Vec<(String, String, Option<u64>, String)> {
     report["errors"]
         .as_array()
         .unwrap()
@@ -178,7 +178,12 @@ fn problems(report: &serde_json::Value) -> Vec<(String, String, Option<u64>, Str
 
 /// Assert a problem at `file:line` whose message contains `text`.
 #[track_caller]
-fn assert_problem(report: &serde_json::Value, file: &str, line: Option<u64>, text: &str) {
+pub(crate) fn assert_problem(
+    report: &serde_json::Value,
+    file: &str,
+    line: Option<u64>,
+    text: &str,
+) {
     let all = problems(report);
     assert!(
         all.iter()
@@ -188,7 +193,7 @@ fn assert_problem(report: &serde_json::Value, file: &str, line: Option<u64>, tex
 }
 
 #[track_caller]
-fn assert_finding(report: &serde_json::Value, rule: &str, file: &str) {
+pub(crate) fn assert_finding(report: &serde_json::Value, rule: &str, file: &str) {
     let all = findings(report);
     assert!(
         all.iter().any(|(r, f, _)| r == rule && f == file),

@@ -232,9 +232,7 @@ struct Address {
 /// `host:port` split as Go's `net.SplitHostPort` does, falling back to a bare host.
 fn split_host_port(s: &str) -> (&str, &str) {
     if let Some(rest) = s.strip_prefix('[') {
-        if let Some(end) = rest.find(']') {
-            let host = &rest[..end];
-            let after = &rest[end + 1..];
+        if let Some((host, after)) = rest.split_once(']') {
             return (host, after.strip_prefix(':').unwrap_or(""));
         }
         return (s, "");

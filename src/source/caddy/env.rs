@@ -29,11 +29,11 @@ pub fn substitute(text: &str, env: &Env) -> Substituted {
     let mut rest = text;
     let mut origin: Option<Origin> = None;
     let mut changed = false;
-    while let Some(begin) = rest.find("{$") {
-        let after = &rest[begin + 2..];
-        let Some(end) = after.find('}') else { break };
-        let body = &after[..end];
-        out.push_str(&rest[..begin]);
+    while let Some((before, after)) = rest.split_once("{$") {
+        let Some((body, after_body)) = after.split_once('}') else {
+            break;
+        };
+        out.push_str(before);
         if body.is_empty() {
             out.push_str("{$}");
         } else {
@@ -63,7 +63,7 @@ pub fn substitute(text: &str, env: &Env) -> Substituted {
             }
             changed = true;
         }
-        rest = &after[end + 1..];
+        rest = after_body;
     }
     out.push_str(rest);
     match origin {
@@ -98,10 +98,10 @@ pub fn parse_dotenv(text: &str) -> (Env, Vec<u32>) {
             .find_map(|&q| {
                 value
                     .strip_prefix(q)
-                    .and_then(|v| v.rfind(q).map(|end| v[..end].to_string()))
+                    .and_then(|v| v.rsplit_once(q).map(|(v, _)| v.to_string()))
             })
-            .unwrap_or_else(|| match value.find(" #") {
-                Some(p) => value[..p].trim_end().to_string(),
+            .unwrap_or_else(|| match value.split_once(" #") {
+                Some((v, _)) => v.trim_end().to_string(),
                 None => value.to_string(),
             });
         env.insert(key.to_string(), value);

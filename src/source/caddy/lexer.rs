@@ -145,11 +145,10 @@ impl Lexer<'_> {
     fn backtick_quoted(&mut self, start: usize) -> Result<String, LexError> {
         self.pos += 1;
         let rest = self.text.get(self.pos..).unwrap_or_default();
-        match rest.find('`') {
-            Some(end) => {
-                let val = rest[..end].to_string();
-                self.pos += end + 1;
-                Ok(val)
+        match rest.split_once('`') {
+            Some((val, _)) => {
+                self.pos += val.len() + 1;
+                Ok(val.to_string())
             }
             None => {
                 self.pos = self.text.len();
@@ -163,7 +162,7 @@ impl Lexer<'_> {
         let after = start + 2;
         let rest = self.text.get(after..).unwrap_or_default();
         let marker_len = rest.find(char::is_whitespace).unwrap_or(rest.len());
-        let marker = &rest[..marker_len];
+        let marker = rest.get(..marker_len).unwrap_or(rest);
         let br = self.line_break_at(after + marker_len);
         if br == 0 {
             // `<<` followed by a space or the end of the file: a plain token.
@@ -189,7 +188,7 @@ impl Lexer<'_> {
         }
         let content_start = after + marker_len + br;
         let body = self.text.get(content_start..).unwrap_or_default();
-        let Some(end) = body.find(marker) else {
+        let Some((content, _)) = body.split_once(marker) else {
             self.pos = self.text.len();
             return Err(self.error(
                 start,
@@ -197,9 +196,8 @@ impl Lexer<'_> {
                 format!("unterminated heredoc: no closing {marker}"),
             ));
         };
-        let content = &body[..end];
         let (lines, padding) = match content.rfind('\n') {
-            Some(nl) => (&content[..=nl], &content[nl + 1..]),
+            Some(nl) => content.split_at_checked(nl + 1).unwrap_or(("", content)),
             None => ("", content),
         };
         let mut out = String::new();
@@ -225,7 +223,7 @@ impl Lexer<'_> {
         if out.ends_with('\n') {
             out.pop();
         }
-        self.pos = content_start + end + marker.len();
+        self.pos = content_start + content.len() + marker.len();
         Ok(Some(out))
     }
 

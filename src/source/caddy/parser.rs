@@ -11,6 +11,7 @@ use serde_json::{json, Value};
 
 use crate::document::{Origin, Span};
 use crate::fsio::ReadError;
+use crate::limits::MAX_BLOCK_NESTING;
 use crate::problem::{Level, Problem};
 use crate::source::{read_source, Context};
 use crate::text::{SourceFile, TextRange};
@@ -139,6 +140,8 @@ struct Parser<'a> {
     /// Files read for imports, lexed (`None`: unreadable, already reported).
     files: HashMap<PathBuf, Option<Vec<Token>>>,
     imported: usize,
+    /// Blocks open at the cursor.
+    depth: usize,
     problems: Vec<Problem>,
 }
 
@@ -152,6 +155,7 @@ pub fn parse(file: &Arc<SourceFile>, env: &Env, ctx: &Context) -> Parsed {
         snippets: HashMap::new(),
         files: HashMap::new(),
         imported: 0,
+        depth: 0,
         problems: Vec::new(),
     };
     let result = match parser.tokenize(file) {
@@ -427,8 +431,19 @@ impl Parser<'_> {
 
     /// The directives of a block whose `{` was just read, up to its `}`.
     fn block_body(&mut self, open: Token) -> Result<Block, Fatal> {
-        let directives = self.directives(Some(&open))?;
-        Ok(Block { open, directives })
+        if self.depth >= MAX_BLOCK_NESTING {
+            return Err(self.fatal(
+                open.span,
+                format!("blocks nest deeper than {MAX_BLOCK_NESTING} levels"),
+            ));
+        }
+        self.depth += 1;
+        let directives = self.directives(Some(&open));
+        self.depth -= 1;
+        Ok(Block {
+            open,
+            directives: directives?,
+        })
     }
 
     /// Directives up to the `}` closing `open`, or to the end of the file when there is none.
@@ -862,7 +877,7 @@ fn replace_args(mut t: Token, args: &[Token], site: &Arc<ImportSite>, out: &mut 
     let mut last = 0;
     let mut unknown = false;
     for (r, i) in &placeholders {
-        value.push_str(&text[last..r.start]);
+        value.push_str(text.get(last..r.start).unwrap_or_default());
         match args.get(*i) {
             Some(arg) => match &arg.val {
                 Val::Known(v) => {
@@ -873,11 +888,11 @@ fn replace_args(mut t: Token, args: &[Token], site: &Arc<ImportSite>, out: &mut 
                 }
                 Val::Unknown(_) => unknown = true,
             },
-            None => value.push_str(&text[r.clone()]),
+            None => value.push_str(text.get(r.clone()).unwrap_or_default()),
         }
         last = r.end;
     }
-    value.push_str(&text[last..]);
+    value.push_str(text.get(last..).unwrap_or_default());
     t.val = if unknown {
         Val::Unknown(text.clone())
     } else {
@@ -901,11 +916,11 @@ fn placeholders(text: &str) -> Vec<(std::ops::Range<usize>, usize)> {
     let mut from = 0;
     while let Some(pos) = text.get(from..).and_then(|s| s.find("{args")) {
         let start = from + pos;
-        let rest = &text[start + 5..];
+        let rest = text.get(start + 5..).unwrap_or_default();
         let parsed = if let Some(r) = rest.strip_prefix('.') {
-            r.find('}').map(|e| (&r[..e], 5 + 1 + e + 1))
+            r.split_once('}').map(|(d, _)| (d, 5 + 1 + d.len() + 1))
         } else if let Some(r) = rest.strip_prefix('[') {
-            r.find("]}").map(|e| (&r[..e], 5 + 1 + e + 2))
+            r.split_once("]}").map(|(d, _)| (d, 5 + 1 + d.len() + 2))
         } else {
             None
         };

@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 
 use crate::document::Origin;
+use crate::limits::MAX_INTERPOLATION_DEPTH;
 
 /// Variables a compose project interpolates from (its `.env`).
 pub type Env = HashMap<String, String>;
@@ -34,6 +35,8 @@ struct State<'e> {
     used_default_only: bool,
     used_any: bool,
     unset: Vec<String>,
+    /// `${…}` forms open around the text being expanded.
+    depth: usize,
 }
 
 /// Interpolate `text` with `env`.
@@ -53,6 +56,7 @@ pub fn interpolate<'e>(text: &'e str, env: &'e Env) -> Result<Resolved, Interpol
         used_default_only: true,
         used_any: false,
         unset: Vec::new(),
+        depth: 0,
     };
     match expand(text, &mut st)? {
         Ok(value) => {
@@ -94,45 +98,51 @@ fn position(part: &str, st: &State<'_>) -> usize {
 fn expand(text: &str, st: &mut State<'_>) -> Result<Expanded, InterpolationError> {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
-    while let Some(pos) = rest.find('$') {
-        out.push_str(&rest[..pos]);
-        let after = &rest[pos + 1..];
-        let mut chars = after.chars();
-        match chars.next() {
-            Some('$') => {
-                out.push('$');
-                rest = &after[1..];
-            }
-            Some('{') => {
-                let body_and_rest = &after[1..];
-                let Some(end) = matching_brace(body_and_rest) else {
-                    return Err(InterpolationError(format!(
-                        "invalid interpolation format: the `${{` at character {} of the value is not closed",
-                        position(&rest[pos..], st)
-                    )));
-                };
-                let body = &body_and_rest[..end];
-                match braced(body, st)? {
-                    Ok(v) => out.push_str(&v),
-                    Err(e) => return Ok(Err(e)),
-                }
-                rest = &body_and_rest[end + 1..];
-            }
-            Some(c) if is_name_start(c) => {
-                let len = after
-                    .find(|c: char| !is_name_char(c))
-                    .unwrap_or(after.len());
-                let name = &after[..len];
-                out.push_str(&lookup(name, st).unwrap_or_default());
-                rest = &after[len..];
-            }
-            _ => {
+    while let Some((before, after)) = rest.split_once('$') {
+        out.push_str(before);
+        // The `$` is the character just before `after`.
+        let at = position(after, st).saturating_sub(1);
+        if let Some(r) = after.strip_prefix('$') {
+            out.push('$');
+            rest = r;
+            continue;
+        }
+        if let Some(body_and_rest) = after.strip_prefix('{') {
+            let split = matching_brace(body_and_rest)
+                .and_then(|end| body_and_rest.split_at_checked(end))
+                .and_then(|(body, r)| Some((body, r.strip_prefix('}')?)));
+            let Some((body, r)) = split else {
                 return Err(InterpolationError(format!(
-                    "invalid interpolation format at character {} of the value: a `$` must be followed by a name or `{{`; write `$$` for a literal `$`",
-                    position(&rest[pos..], st)
+                    "invalid interpolation format: the `${{` at character {at} of the value is not closed"
+                )));
+            };
+            if st.depth >= MAX_INTERPOLATION_DEPTH {
+                return Err(InterpolationError(format!(
+                    "invalid interpolation format: `${{…}}` nests deeper than {MAX_INTERPOLATION_DEPTH} levels at character {at} of the value"
                 )));
             }
+            st.depth += 1;
+            let expanded = braced(body, st);
+            st.depth -= 1;
+            match expanded? {
+                Ok(v) => out.push_str(&v),
+                Err(e) => return Ok(Err(e)),
+            }
+            rest = r;
+            continue;
         }
+        if after.starts_with(is_name_start) {
+            let len = after
+                .find(|c: char| !is_name_char(c))
+                .unwrap_or(after.len());
+            let (name, r) = after.split_at_checked(len).unwrap_or((after, ""));
+            out.push_str(&lookup(name, st).unwrap_or_default());
+            rest = r;
+            continue;
+        }
+        return Err(InterpolationError(format!(
+            "invalid interpolation format at character {at} of the value: a `$` must be followed by a name or `{{`; write `$$` for a literal `$`"
+        )));
     }
     out.push_str(rest);
     Ok(Ok(out))
@@ -178,14 +188,13 @@ fn lookup(name: &str, st: &mut State<'_>) -> Option<String> {
 
 fn braced(body: &str, st: &mut State<'_>) -> Result<Expanded, InterpolationError> {
     let name_len = body.find(|c: char| !is_name_char(c)).unwrap_or(body.len());
-    let name = &body[..name_len];
+    let (name, op) = body.split_at_checked(name_len).unwrap_or((body, ""));
     if name.is_empty() || !name.starts_with(is_name_start) {
         return Err(InterpolationError(format!(
             "invalid interpolation format: the `${{` at character {} of the value has no variable name",
             position(body, st).saturating_sub(2)
         )));
     }
-    let op = &body[name_len..];
     let value = lookup(name, st);
     let (colon, op) = match op.strip_prefix(':') {
         Some(o) => (true, o),
@@ -207,9 +216,11 @@ fn braced(body: &str, st: &mut State<'_>) -> Result<Expanded, InterpolationError
         }
         return Ok(Ok(value.unwrap_or_default()));
     }
-    let arg = &op[1..];
-    match op.as_bytes().first() {
-        Some(b'-') => {
+    let mut op_chars = op.chars();
+    let first = op_chars.next();
+    let arg = op_chars.as_str();
+    match first {
+        Some('-') => {
             if set {
                 Ok(Ok(value.unwrap_or_default()))
             } else {
@@ -219,7 +230,7 @@ fn braced(body: &str, st: &mut State<'_>) -> Result<Expanded, InterpolationError
                 expand(arg, st)
             }
         }
-        Some(b'?') => {
+        Some('?') => {
             if set {
                 Ok(Ok(value.unwrap_or_default()))
             } else {
@@ -230,7 +241,7 @@ fn braced(body: &str, st: &mut State<'_>) -> Result<Expanded, InterpolationError
                 Ok(Err((name.to_string(), message)))
             }
         }
-        Some(b'+') => {
+        Some('+') => {
             if set {
                 expand(arg, st)
             } else {
@@ -277,17 +288,14 @@ pub fn parse_dotenv(text: &str) -> (Env, Vec<(u32, String)>) {
         }
         let value = value.trim_start();
         let parsed = if let Some(inner) = value.strip_prefix('\'') {
-            inner.rfind('\'').map(|end| inner[..end].to_string())
+            inner.rsplit_once('\'').map(|(v, _)| v.to_string())
         } else if let Some(inner) = value.strip_prefix('"') {
-            inner.rfind('"').map(|end| {
-                let raw = unescape_double(&inner[..end]);
+            inner.rsplit_once('"').map(|(v, _)| {
+                let raw = unescape_double(v);
                 expand_in_env(&raw, &env)
             })
         } else {
-            let v = match value.find(" #") {
-                Some(p) => &value[..p],
-                None => value,
-            };
+            let v = value.split_once(" #").map_or(value, |(v, _)| v);
             Some(expand_in_env(v.trim_end(), &env))
         };
         match parsed {
@@ -403,6 +411,23 @@ mod tests {
                 message: "set PG_PASS".into()
             }
         );
+    }
+
+    #[test]
+    fn a_non_ascii_character_after_a_name_is_an_error_not_a_panic() {
+        for text in ["${VARé}", "${VAR:é}", "${é}", "$é", "${VAR-é}"] {
+            let _ = interpolate(text, &env());
+        }
+        assert!(interpolate("${VARé}", &env()).is_err());
+        assert_eq!(known("${NOPE-é}").0, "é");
+    }
+
+    #[test]
+    fn nesting_is_bounded() {
+        let nest = |n: usize| format!("{}x{}", "${V:-".repeat(n), "}".repeat(n));
+        assert_eq!(known(&nest(MAX_INTERPOLATION_DEPTH)).0, "x");
+        let e = interpolate(&nest(5_000), &env()).unwrap_err().0;
+        assert!(e.contains("nests deeper than"), "{e}");
     }
 
     #[test]

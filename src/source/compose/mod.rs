@@ -8,7 +8,7 @@ mod project;
 
 pub use project::contribute;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use crate::document::{Document, Kind, Origin, Span};
@@ -283,33 +283,48 @@ fn target_of(node: &Located) -> Option<String> {
 fn merge(base: &mut Located, over: Located, key: &str) {
     match (&mut base.value, over.value) {
         (Value::Map(b), Value::Map(o)) => {
+            let mut index: HashMap<String, usize> = b
+                .iter()
+                .enumerate()
+                .map(|(i, x)| (x.key.clone(), i))
+                .collect();
             for e in o {
-                match b.iter_mut().find(|x| x.key == e.key) {
+                match index.get(&e.key).and_then(|&i| b.get_mut(i)) {
                     Some(existing) => {
                         if !matches!(e.value.value, Value::Map(_)) {
                             existing.key_span = e.key_span.clone();
                         }
                         merge(&mut existing.value, e.value, &e.key);
                     }
-                    None => b.push(e),
+                    None => {
+                        index.insert(e.key.clone(), b.len());
+                        b.push(e);
+                    }
                 }
             }
         }
         (Value::Seq(b), Value::Seq(o)) if !matches!(key, "command" | "entrypoint" | "test") => {
+            let by_target = matches!(key, "volumes" | "secrets" | "configs");
+            // An item is the same as an earlier one by its target (volumes, secrets, configs
+            // that have one), else by its whole value.
+            let identity = |x: &Located| -> String {
+                match by_target.then(|| target_of(x)).flatten() {
+                    Some(t) => format!("t{t}"),
+                    None => format!("v{}", plain_json(x)),
+                }
+            };
+            let mut index: HashMap<String, usize> = HashMap::with_capacity(b.len());
+            for (i, x) in b.iter().enumerate() {
+                index.entry(identity(x)).or_insert(i);
+            }
             for item in o {
-                let by_target = matches!(key, "volumes" | "secrets" | "configs")
-                    .then(|| target_of(&item))
-                    .flatten();
-                let pos = match &by_target {
-                    Some(t) => b.iter().position(|x| target_of(x).as_ref() == Some(t)),
-                    None => {
-                        let j = plain_json(&item);
-                        b.iter().position(|x| plain_json(x) == j)
-                    }
-                };
-                match pos.and_then(|p| b.get_mut(p)) {
+                let id = identity(&item);
+                match index.get(&id).and_then(|&p| b.get_mut(p)) {
                     Some(slot) => *slot = item,
-                    None => b.push(item),
+                    None => {
+                        index.insert(id, b.len());
+                        b.push(item);
+                    }
                 }
             }
         }

@@ -1,6 +1,8 @@
 //! Compose short syntax to one long form, the way `docker compose config` prints it.
 //! Each expanded node keeps the position (and origin) of the short string it came from.
 
+use std::collections::HashMap;
+
 use crate::source::yaml::{Entry, Located, Value};
 
 /// Normalize every service of a compose root in place.
@@ -77,6 +79,7 @@ fn to_map(v: &mut Located) {
     match &mut v.value {
         Value::Seq(items) => {
             let mut entries: Vec<Entry> = Vec::with_capacity(items.len());
+            let mut index: HashMap<String, usize> = HashMap::with_capacity(items.len());
             for item in items.drain(..) {
                 let Some(text) = item.scalar_text() else {
                     continue;
@@ -94,9 +97,12 @@ fn to_map(v: &mut Located) {
                         origin: item.origin.clone(),
                     },
                 };
-                match entries.iter_mut().find(|e| e.key == entry.key) {
+                match index.get(&entry.key).and_then(|&i| entries.get_mut(i)) {
                     Some(existing) => *existing = entry,
-                    None => entries.push(entry),
+                    None => {
+                        index.insert(entry.key.clone(), entries.len());
+                        entries.push(entry);
+                    }
                 }
             }
             v.value = Value::Map(entries);

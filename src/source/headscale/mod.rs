@@ -20,7 +20,8 @@ pub fn matches_name(name: &str) -> bool {
 pub fn sniff(head: &str) -> bool {
     ["\"acls\"", "\"grants\""].iter().any(|key| {
         head.match_indices(key).any(|(i, k)| {
-            head[i + k.len()..]
+            head.get(i + k.len()..)
+                .unwrap_or_default()
                 .trim_start()
                 .strip_prefix(':')
                 .is_some_and(|rest| rest.trim_start().starts_with('['))

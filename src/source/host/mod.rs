@@ -81,7 +81,8 @@ pub fn record(spec: &HostSpec, transcript: &str) -> String {
     }
     let body = transcript
         .find(script::FORMAT)
-        .map_or(transcript, |i| &transcript[i..]);
+        .and_then(|i| transcript.get(i..))
+        .unwrap_or(transcript);
     out.push_str(body);
     out
 }

@@ -707,7 +707,8 @@ pub fn nft(text: &str) -> Parsed {
         match (starts.len() == items.len(), starts.get(i)) {
             (true, Some(&s)) => {
                 let end = starts.get(i + 1).map_or(text.len(), |&n| {
-                    text[..n].trim_end().trim_end_matches(',').trim_end().len()
+                    let before = text.get(..n).unwrap_or(text);
+                    before.trim_end().trim_end_matches(',').trim_end().len()
                 });
                 r(s, end)
             }

@@ -97,7 +97,11 @@ pub fn parse(text: &str) -> Result<Transcript, TranscriptError> {
     // Marker lines: (line start, line end after '\n', rest of the marker).
     let mut markers: Vec<(usize, usize, &str)> = Vec::new();
     let mut at = body_start;
-    for line in text[body_start..].split_inclusive('\n') {
+    for line in text
+        .get(body_start..)
+        .unwrap_or_default()
+        .split_inclusive('\n')
+    {
         let l = line.trim_end_matches(['\n', '\r']);
         if let Some(rest) = l.strip_prefix(&prefix) {
             markers.push((at, at + line.len(), rest));
@@ -125,7 +129,8 @@ pub fn parse(text: &str) -> Result<Transcript, TranscriptError> {
         }
     };
     for (i, &(start, end, rest)) in markers.iter().enumerate() {
-        let marker = (start, text[..end].trim_end_matches(['\n', '\r']).len());
+        let head = text.get(..end).unwrap_or(text);
+        let marker = (start, head.trim_end_matches(['\n', '\r']).len());
         // The block's text runs to the newline the script put before the next marker.
         let next = markers.get(i + 1).map_or(text.len(), |m| m.0);
         let content_end = if markers.get(i + 1).is_some() {

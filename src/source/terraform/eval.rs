@@ -1,13 +1,15 @@
 //! Expressions resolved the way a reader resolves them: literals, `var.x`, `local.x`, templates of
 //! known parts and a few pure functions. Everything else is `{"unknown": "<source text>"}`.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, HashSet};
 
 use serde_json::{Map, Value};
 
 use super::syntax::{Expr, ExprKind, Op, Part};
 use crate::document::{NodePath, Origin, Span};
+use crate::limits::{MAX_DOCUMENT_BYTES, MAX_NESTING, MAX_REFERENCE_CHAIN, MAX_VALUE_BYTES};
+use crate::problem::{Level, Problem};
 
 /// The value vigie cannot know, with the source text that produced it.
 pub fn unknown(text: impl Into<String>) -> Value {
@@ -40,6 +42,10 @@ pub struct Scope<'a> {
     locals: HashMap<&'a str, &'a Expr>,
     memo: RefCell<HashMap<String, (Value, Option<Origin>)>>,
     evaluating: RefCell<HashSet<String>>,
+    /// Bytes of the values emitted into the document so far.
+    emitted: Cell<usize>,
+    /// Budgets hit while evaluating, each reported once at the expression that hit it.
+    warnings: RefCell<Vec<Problem>>,
 }
 
 impl<'a> Scope<'a> {
@@ -49,7 +55,55 @@ impl<'a> Scope<'a> {
             locals,
             memo: RefCell::new(HashMap::new()),
             evaluating: RefCell::new(HashSet::new()),
+            emitted: Cell::new(0),
+            warnings: RefCell::new(Vec::new()),
         }
+    }
+
+    /// The warnings of budgets hit so far (a value too large, a reference chain too long).
+    pub fn take_warnings(&self) -> Vec<Problem> {
+        std::mem::take(&mut *self.warnings.borrow_mut())
+    }
+
+    fn warn(&self, expr: &Expr, message: String) {
+        let mut warnings = self.warnings.borrow_mut();
+        let at = &expr.span;
+        if !warnings
+            .iter()
+            .any(|w| w.message == message && w.span.as_ref().is_some_and(|s| s.range == at.range))
+        {
+            warnings.push(Problem::at(Level::Warning, at.clone(), message));
+        }
+    }
+
+    /// `value` and its size, or unknown with a warning when it is larger or deeper than one
+    /// value may be.
+    fn bounded(&self, expr: &Expr, value: Value) -> (Value, usize) {
+        match measure(&value, MAX_VALUE_BYTES) {
+            Measure::Fits(bytes) => return (value, bytes),
+            Measure::TooLarge => {
+                self.warn(
+                    expr,
+                    format!(
+                        "this value would be larger than {MAX_VALUE_BYTES} bytes: it is treated as unknown"
+                    ),
+                );
+            }
+            Measure::TooDeep => {
+                self.warn(
+                    expr,
+                    format!(
+                        "this value would nest deeper than {MAX_NESTING} levels: it is treated as unknown"
+                    ),
+                );
+            }
+        };
+        let value = unknown(expr.text());
+        let bytes = match measure(&value, MAX_VALUE_BYTES) {
+            Measure::Fits(bytes) => bytes,
+            _ => 0,
+        };
+        (value, bytes)
     }
 
     /// A scope with no variables or locals (tfvars files, variable defaults).
@@ -84,6 +138,20 @@ impl<'a> Scope<'a> {
             }
             _ => {
                 let (value, origin) = self.eval(expr);
+                let (value, bytes) = self.bounded(expr, value);
+                let total = self.emitted.get().saturating_add(bytes);
+                let value = if total > MAX_DOCUMENT_BYTES {
+                    self.warn(
+                        expr,
+                        format!(
+                            "the module's values would be larger than {MAX_DOCUMENT_BYTES} bytes: this one is treated as unknown"
+                        ),
+                    );
+                    unknown(expr.text())
+                } else {
+                    self.emitted.set(total);
+                    value
+                };
                 if let Some(o) = origin {
                     sink.origins.push((path.clone(), o));
                 }
@@ -138,7 +206,18 @@ impl<'a> Scope<'a> {
                     let (v, o) = self.eval(e);
                     origin = origin.take().or(o);
                     match to_string(&v) {
-                        Some(s) => out.push_str(&s),
+                        Some(s) if out.len().saturating_add(s.len()) <= MAX_VALUE_BYTES => {
+                            out.push_str(&s)
+                        }
+                        Some(_) => {
+                            self.warn(
+                                expr,
+                                format!(
+                                    "this string would be longer than {MAX_VALUE_BYTES} bytes: it is treated as unknown"
+                                ),
+                            );
+                            return (unknown(expr.text()), origin);
+                        }
                         None => return (unknown(expr.text()), origin),
                     }
                 }
@@ -154,7 +233,7 @@ impl<'a> Scope<'a> {
                 Some(v) => (v.value.clone(), Some(v.origin.clone())),
                 None => return (unknown(expr.text()), None),
             },
-            ("local", Some(Op::Attr(name))) => match self.local(name) {
+            ("local", Some(Op::Attr(name))) => match self.local(expr, name) {
                 Some((v, _)) => (v, Some(Origin::Local { name: name.clone() })),
                 None => return (unknown(expr.text()), None),
             },
@@ -184,17 +263,29 @@ impl<'a> Scope<'a> {
         (value, origin)
     }
 
-    fn local(&self, name: &str) -> Option<(Value, Option<Origin>)> {
+    /// The value of `local.<name>`, referred to by `at`.
+    fn local(&self, at: &Expr, name: &str) -> Option<(Value, Option<Origin>)> {
         if let Some(v) = self.memo.borrow().get(name) {
             return Some(v.clone());
         }
         let expr = *self.locals.get(name)?;
+        if self.evaluating.borrow().len() >= MAX_REFERENCE_CHAIN {
+            self.warn(
+                at,
+                format!(
+                    "locals refer to one another more than {MAX_REFERENCE_CHAIN} deep here: the value is treated as unknown"
+                ),
+            );
+            return None;
+        }
         // A local that refers to itself, directly or not, is unknown.
         if !self.evaluating.borrow_mut().insert(name.to_string()) {
             return None;
         }
-        let v = self.eval(expr);
+        let (value, origin) = self.eval(expr);
+        let (value, _) = self.bounded(expr, value);
         self.evaluating.borrow_mut().remove(name);
+        let v = (value, origin);
         self.memo.borrow_mut().insert(name.to_string(), v.clone());
         Some(v)
     }
@@ -216,6 +307,40 @@ impl<'a> Scope<'a> {
         };
         (result.unwrap_or_else(|| unknown(expr.text())), origin)
     }
+}
+
+enum Measure {
+    /// The value's size in bytes (strings and keys at their length, anything else at 8).
+    Fits(usize),
+    TooLarge,
+    TooDeep,
+}
+
+/// How large and deep `value` is, walking at most `limit` bytes' worth of it.
+fn measure(value: &Value, limit: usize) -> Measure {
+    let mut bytes = 0usize;
+    let mut stack: Vec<(&Value, usize)> = vec![(value, 0)];
+    while let Some((v, depth)) = stack.pop() {
+        if depth > MAX_NESTING {
+            return Measure::TooDeep;
+        }
+        bytes = bytes.saturating_add(8);
+        match v {
+            Value::String(s) => bytes = bytes.saturating_add(s.len()),
+            Value::Array(items) => stack.extend(items.iter().map(|i| (i, depth + 1))),
+            Value::Object(m) => {
+                for (k, i) in m {
+                    bytes = bytes.saturating_add(k.len());
+                    stack.push((i, depth + 1));
+                }
+            }
+            _ => {}
+        }
+        if bytes > limit {
+            return Measure::TooLarge;
+        }
+    }
+    Measure::Fits(bytes)
 }
 
 /// The pure functions vigie evaluates; `None` for any other, or for arguments it does not take.

@@ -431,6 +431,8 @@ fn build(
     if !tfvars.is_empty() {
         doc.insert("tfvars".into(), Value::Object(tfvars));
     }
+    problems.extend(empty.take_warnings());
+    problems.extend(scope.take_warnings());
 
     let mut document = Document::with_path(
         Kind::Terraform,

@@ -1,6 +1,7 @@
 //! Terraform's two syntaxes (native HCL and JSON) read into one small tree of blocks, arguments and
 //! unevaluated expressions, every node with its span.
 
+use std::cell::{Cell, RefCell};
 use std::sync::Arc;
 
 use hcl_edit::expr::{Expression, ObjectKey, TraversalOperator};
@@ -9,6 +10,7 @@ use hcl_edit::template::{Directive, Element, Template};
 use hcl_edit::Span as _;
 
 use crate::document::Span;
+use crate::limits::MAX_EXPRESSION_DEPTH;
 use crate::problem::{Level, Problem};
 use crate::source::yaml::{self, Located, Value as YamlValue};
 use crate::text::{SourceFile, TextRange};
@@ -83,7 +85,7 @@ impl Expr {
             .get(self.span.range.start as usize..self.span.range.end as usize);
         let text = text.unwrap_or_default().trim();
         match text.char_indices().nth(MAX) {
-            Some((cut, _)) => format!("{}…", &text[..cut]),
+            Some((cut, _)) => format!("{}…", text.get(..cut).unwrap_or_default()),
             None => text.to_string(),
         }
     }
@@ -93,9 +95,49 @@ impl Expr {
 struct Spans {
     file: Arc<SourceFile>,
     fixed: Option<TextRange>,
+    /// Blocks and expressions open around the node being converted.
+    depth: Cell<usize>,
+    /// Where nesting first went past [`MAX_EXPRESSION_DEPTH`].
+    too_deep: RefCell<Option<Span>>,
 }
 
 impl Spans {
+    fn new(file: Arc<SourceFile>, fixed: Option<TextRange>) -> Self {
+        Self {
+            file,
+            fixed,
+            depth: Cell::new(0),
+            too_deep: RefCell::new(None),
+        }
+    }
+
+    /// Run `f` one level deeper, or record the place and return `None` past the limit.
+    fn nested<T>(&self, at: Option<std::ops::Range<usize>>, f: impl FnOnce() -> T) -> Option<T> {
+        if self.depth.get() >= MAX_EXPRESSION_DEPTH {
+            let mut deep = self.too_deep.borrow_mut();
+            if deep.is_none() {
+                *deep = Some(self.of(at));
+            }
+            return None;
+        }
+        self.depth.set(self.depth.get() + 1);
+        let out = f();
+        self.depth.set(self.depth.get() - 1);
+        Some(out)
+    }
+
+    /// The problem of a file nested too deep, if it was.
+    fn check(&self) -> Result<(), Problem> {
+        match self.too_deep.borrow_mut().take() {
+            Some(span) => Err(Problem::at(
+                Level::Error,
+                span,
+                format!("blocks and expressions nest deeper than {MAX_EXPRESSION_DEPTH} levels"),
+            )),
+            None => Ok(()),
+        }
+    }
+
     fn of(&self, range: Option<std::ops::Range<usize>>) -> Span {
         let range = self.fixed.unwrap_or_else(|| match range {
             Some(r) => TextRange::new(to_u32(r.start), to_u32(r.end)),
@@ -119,11 +161,10 @@ pub fn parse_hcl(file: &Arc<SourceFile>) -> Result<Body, Problem> {
             format!("HCL syntax error: {}", first_line(e.message())),
         )
     })?;
-    let spans = Spans {
-        file: file.clone(),
-        fixed: None,
-    };
-    Ok(convert_body(&body, &spans))
+    let spans = Spans::new(file.clone(), None);
+    let body = convert_body(&body, &spans);
+    spans.check()?;
+    Ok(body)
 }
 
 fn first_line(s: &str) -> &str {
@@ -162,7 +203,9 @@ fn convert_body(body: &HclBody, spans: &Spans) -> Body {
                         })
                         .collect(),
                     header,
-                    body: convert_body(&b.body, spans),
+                    body: spans
+                        .nested(b.span(), || convert_body(&b.body, spans))
+                        .unwrap_or_default(),
                 });
             }
         }
@@ -171,6 +214,15 @@ fn convert_body(body: &HclBody, spans: &Spans) -> Body {
 }
 
 fn convert_expr(expr: &Expression, spans: &Spans) -> Expr {
+    spans
+        .nested(expr.span(), || convert_nested(expr, spans))
+        .unwrap_or_else(|| Expr {
+            kind: ExprKind::Opaque,
+            span: spans.of(expr.span()),
+        })
+}
+
+fn convert_nested(expr: &Expression, spans: &Spans) -> Expr {
     let span = spans.of(expr.span());
     let kind = match expr {
         Expression::Null(_) => ExprKind::Null,
@@ -399,10 +451,7 @@ fn json_string(s: &str, span: &Span) -> ExprKind {
     }
     match hcl_edit::parser::parse_template(s) {
         Ok(t) => {
-            let spans = Spans {
-                file: span.file.clone(),
-                fixed: Some(span.range),
-            };
+            let spans = Spans::new(span.file.clone(), Some(span.range));
             template(&t, &spans)
         }
         Err(_) => ExprKind::Opaque,

@@ -306,7 +306,9 @@ pub fn load(unit: &Unit, ctx: &Context) -> Loaded {
             }
         }
     }
-    loaded.documents = setup::documents(&parsed, &compose_docs);
+    let (documents, problems) = setup::documents(&parsed, &compose_docs);
+    loaded.documents = documents;
+    loaded.problems.extend(problems);
     for doc in &loaded.documents {
         file_provider_outside(doc, ctx, &mut loaded.problems);
     }
@@ -402,10 +404,10 @@ fn read_traefik_file(path: &Path, ctx: &Context, problems: &mut Vec<Problem>) ->
     let (dynamic, static_): (Vec<_>, Vec<_>) = whole
         .entries()
         .iter()
-        .cloned()
+        .map(|(k, v)| (k.clone(), v.clone()))
         .partition(|(k, _)| DYNAMIC_ROOTS.contains(&k.as_str()));
     let part = |e: Vec<(String, Node)>| {
-        (!e.is_empty()).then(|| Node::new(root.span.clone(), tree::V::Map(e)))
+        (!e.is_empty()).then(|| Node::new(root.span.clone(), tree::V::Map(e.into_iter().collect())))
     };
     Some(Parsed {
         path: normalize_path(path),

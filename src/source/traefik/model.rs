@@ -3,12 +3,16 @@
 //! rules need derived per router (hosts, entrypoints, TLS, middleware chain, upstreams).
 
 use std::collections::HashSet;
+
+use indexmap::map::Slice;
+use indexmap::IndexMap;
 use std::sync::Arc;
 
 use serde_json::Value as J;
 
 use super::tree::{self, flat_path, flat_value, Node, Seg, V};
 use crate::document::{Document, Kind, Span};
+use crate::problem::{Level, Problem};
 use crate::text::{SourceFile, TextRange};
 
 /// A compose service as the Docker provider sees it.
@@ -72,6 +76,8 @@ pub struct Builder {
     main: Option<Arc<SourceFile>>,
     /// Whether the main file is a static configuration file (preferred as main).
     main_is_static: bool,
+    /// Labels and flags that could not be read.
+    problems: Vec<Problem>,
 }
 
 fn key(k: &str) -> Seg {
@@ -302,7 +308,17 @@ impl Builder {
         file: &str,
         service: &str,
     ) {
-        let path = flat_path(name);
+        let path = match flat_path(name) {
+            Ok(p) => p,
+            Err(e) => {
+                self.problems.push(Problem::at(
+                    Level::Warning,
+                    span,
+                    format!("flag --{name}: {e}"),
+                ));
+                return;
+            }
+        };
         let last = match path.last() {
             Some(Seg::Key(k)) => k.clone(),
             _ => String::new(),
@@ -339,7 +355,17 @@ impl Builder {
             }
             let mut root = Node::map(c.span.clone());
             for (k, v, span) in &c.labels {
-                let path = flat_path(k);
+                let path = match flat_path(k) {
+                    Ok(p) => p,
+                    Err(e) => {
+                        self.problems.push(Problem::at(
+                            Level::Warning,
+                            span.clone(),
+                            format!("label traefik.{k}: {e}"),
+                        ));
+                        continue;
+                    }
+                };
                 let last = match path.last() {
                     Some(Seg::Key(k)) => k.clone(),
                     _ => String::new(),
@@ -450,12 +476,18 @@ impl Builder {
         self.containers = containers;
     }
 
-    /// The document, or nothing when no file said anything about Traefik.
-    pub fn finish(mut self) -> Option<Document> {
+    /// The document (nothing when no file said anything about Traefik), and the problems of the
+    /// labels and flags that could not be read.
+    pub fn finish(mut self) -> (Option<Document>, Vec<Problem>) {
         if let Some(s) = self.static_.as_mut() {
             normalize_static(s);
         }
         self.add_docker();
+        let problems = std::mem::take(&mut self.problems);
+        (self.document(), problems)
+    }
+
+    fn document(mut self) -> Option<Document> {
         let main = self.main.clone()?;
         let main_span = Span::new(main.clone(), TextRange::empty(0));
         let nothing = self.static_.is_none()
@@ -598,7 +630,7 @@ fn project_name(doc: &Document) -> String {
 fn annotate(item: &mut Node, name: &str, provider: &str) {
     let span = item.span.clone();
     if !matches!(item.value, V::Map(_)) {
-        item.value = V::Map(Vec::new());
+        item.value = V::Map(IndexMap::new());
     }
     let ty = item
         .entries()
@@ -621,17 +653,17 @@ fn annotate(item: &mut Node, name: &str, provider: &str) {
 fn normalize_static(s: &mut Node) {
     if let Some(providers) = s.get_mut("providers") {
         if let V::Map(m) = &mut providers.value {
-            m.retain(|(_, v)| !matches!(v.value, V::Bool(false)));
+            m.retain(|_, v| !matches!(v.value, V::Bool(false)));
             for (_, v) in m.iter_mut() {
                 if matches!(v.value, V::Bool(true) | V::Null) {
-                    v.value = V::Map(Vec::new());
+                    v.value = V::Map(IndexMap::new());
                 }
             }
         }
     }
     if let Some(api) = s.get_mut("api") {
         if matches!(api.value, V::Bool(true) | V::Null) {
-            api.value = V::Map(Vec::new());
+            api.value = V::Map(IndexMap::new());
         }
     }
     if let Some(eps) = s.get_mut("entrypoints") {
@@ -748,7 +780,12 @@ fn find_after(span: &Span, word: &str) -> Span {
 fn derive_facts(static_: &Node, dynamic: &mut Node) {
     let entrypoints: Vec<(String, Node)> = static_
         .get("entrypoints")
-        .map(|e| e.entries().to_vec())
+        .map(|e| {
+            e.entries()
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect()
+        })
         .unwrap_or_default();
     let defaults: Vec<String> = {
         let marked: Vec<String> = entrypoints
@@ -774,14 +811,12 @@ fn derive_facts(static_: &Node, dynamic: &mut Node) {
         }
     };
     let snapshot = dynamic.clone();
-    let routers: Vec<String> = snapshot
+    let routers = snapshot
         .at(&["http", "routers"])
-        .map(|r| r.entries().iter().map(|(k, _)| k.clone()).collect())
-        .unwrap_or_default();
-    for q in routers {
-        let Some(router) = snapshot.at(&["http", "routers", &q]) else {
-            continue;
-        };
+        .map_or(Slice::new(), Node::entries);
+    // Each router's facts, by its place in the routers map (no search by name per router).
+    let mut derived: Vec<Vec<(&str, Node)>> = Vec::with_capacity(routers.len());
+    for (_, router) in routers {
         let provider = router
             .get("provider")
             .and_then(Node::as_str)
@@ -898,11 +933,18 @@ fn derive_facts(static_: &Node, dynamic: &mut Node) {
             .map_or(rspan.clone(), |s| s.span.clone());
         facts.push(("upstreams", Node::new(uspan, V::List(ups))));
 
+        derived.push(facts);
+    }
+    let Some(V::Map(routers)) = dynamic
+        .get_mut("http")
+        .and_then(|h| h.get_mut("routers"))
+        .map(|r| &mut r.value)
+    else {
+        return;
+    };
+    for ((_, router), facts) in routers.iter_mut().zip(derived) {
         for (k, n) in facts {
-            dynamic.insert(
-                &[key("http"), key("routers"), Seg::Key(q.clone()), key(k)],
-                n,
-            );
+            router.insert(&[key(k)], n);
         }
     }
 }

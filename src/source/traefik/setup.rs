@@ -14,6 +14,7 @@ use super::model::Builder;
 use super::tree::Node;
 use super::Parsed;
 use crate::document::Document;
+use crate::problem::Problem;
 use crate::source::normalize_path;
 
 /// What a setup's file provider names: `(container path, is a directory)`, and the bind
@@ -181,8 +182,9 @@ fn nearest(setups: &[Setup], path: &Path) -> Vec<usize> {
     Vec::new()
 }
 
-/// One document per setup (and one for what joins none).
-pub fn documents(parsed: &[Parsed], compose_docs: &[Document]) -> Vec<Document> {
+/// One document per setup (and one for what joins none), and the problems of labels and flags
+/// that could not be read (each once, though a compose file may feed several setups).
+pub fn documents(parsed: &[Parsed], compose_docs: &[Document]) -> (Vec<Document>, Vec<Problem>) {
     let mut setups: Vec<Setup> = Vec::new();
     for (i, p) in parsed.iter().enumerate() {
         let Some(s) = &p.static_ else { continue };
@@ -297,14 +299,24 @@ pub fn documents(parsed: &[Parsed], compose_docs: &[Document]) -> Vec<Document> 
             }
         }
     }
-    let mut out: Vec<Document> = setups
-        .into_iter()
-        .filter_map(|s| s.builder.finish())
-        .collect();
-    if orphan_used {
-        out.extend(orphan.finish());
+    let mut out: Vec<Document> = Vec::new();
+    let mut problems: Vec<Problem> = Vec::new();
+    let builders = setups.into_iter().map(|s| s.builder);
+    for builder in builders.chain(orphan_used.then_some(orphan)) {
+        let (doc, found) = builder.finish();
+        out.extend(doc);
+        for p in found {
+            let seen = problems.iter().any(|q| {
+                q.message == p.message
+                    && q.span.as_ref().map(|s| s.range) == p.span.as_ref().map(|s| s.range)
+                    && q.file == p.file
+            });
+            if !seen {
+                problems.push(p);
+            }
+        }
     }
-    out
+    (out, problems)
 }
 
 #[cfg(test)]

@@ -406,3 +406,34 @@ fn traefik_v1_is_reported_not_read() {
             .is_none_or(|r| r.is_empty()));
     }
 }
+
+#[test]
+fn labels_nesting_too_deep_or_indexing_too_far_are_warnings() {
+    let deep = vec!["a"; 300].join(".");
+    let compose = format!(
+        "services:\n  proxy:\n    image: traefik:v3.1\n    command: --providers.docker\n  app:\n    image: nginx:1.27\n    labels:\n      traefik.http.routers.app.rule: Host(`a.example`)\n      traefik.{deep}: x\n      traefik.http.routers.app.tls.domains[999999999].main: a.example\n"
+    );
+    let (_dir, loaded) = load_files(&[("compose.yaml", &compose)]);
+    let lines: Vec<(u32, &str)> = loaded
+        .problems
+        .iter()
+        .map(|p| (p.line_col().map_or(0, |l| l.line), p.message.as_str()))
+        .collect();
+    assert!(
+        lines
+            .iter()
+            .any(|(l, m)| *l == 9 && m.contains("nests deeper than 255")),
+        "{lines:?}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|(l, m)| *l == 10 && m.contains("index is larger than 1024")),
+        "{lines:?}"
+    );
+    // The router's other labels are read.
+    assert!(loaded.documents.iter().any(|d| d.kind == Kind::Traefik
+        && d.doc["http"]["routers"]
+            .as_object()
+            .is_some_and(|r| r.keys().any(|k| k.starts_with("app")))));
+}

@@ -5,9 +5,12 @@
 
 use std::sync::Arc;
 
+use indexmap::map::Slice;
+use indexmap::IndexMap;
 use serde_json::{Map, Value as J};
 
 use crate::document::Span;
+use crate::limits::{MAX_LIST_INDEX, MAX_NESTING};
 use crate::source::yaml::{Located, Value as Y};
 use crate::text::{SourceFile, TextRange};
 
@@ -29,7 +32,8 @@ pub enum V {
     /// A value that cannot be known (an unset compose variable): the source text.
     Unknown(String),
     List(Vec<Node>),
-    Map(Vec<(String, Node)>),
+    /// Entries in the order written, found by key in constant time.
+    Map(IndexMap<String, Node>),
 }
 
 /// Maps whose keys are names chosen by the user (kept as written), not option names.
@@ -69,19 +73,19 @@ impl Node {
     }
 
     pub fn map(span: Span) -> Self {
-        Self::new(span, V::Map(Vec::new()))
+        Self::new(span, V::Map(IndexMap::new()))
     }
 
     pub fn get(&self, key: &str) -> Option<&Node> {
         match &self.value {
-            V::Map(m) => m.iter().find(|(k, _)| k == key).map(|(_, v)| v),
+            V::Map(m) => m.get(key),
             _ => None,
         }
     }
 
     pub fn get_mut(&mut self, key: &str) -> Option<&mut Node> {
         match &mut self.value {
-            V::Map(m) => m.iter_mut().find(|(k, _)| k == key).map(|(_, v)| v),
+            V::Map(m) => m.get_mut(key),
             _ => None,
         }
     }
@@ -90,10 +94,10 @@ impl Node {
         path.iter().try_fold(self, |n, k| n.get(k))
     }
 
-    pub fn entries(&self) -> &[(String, Node)] {
+    pub fn entries(&self) -> &Slice<String, Node> {
         match &self.value {
-            V::Map(m) => m,
-            _ => &[],
+            V::Map(m) => m.as_slice(),
+            _ => Slice::new(),
         }
     }
 
@@ -163,19 +167,12 @@ impl Node {
         match first {
             Seg::Key(k) => {
                 if !matches!(self.value, V::Map(_)) {
-                    self.value = V::Map(Vec::new());
+                    self.value = V::Map(IndexMap::new());
                 }
                 if let V::Map(m) = &mut self.value {
-                    let child = match m.iter().position(|(x, _)| x == k) {
-                        Some(i) => m.get_mut(i).map(|(_, v)| v),
-                        None => {
-                            m.push((k.clone(), Node::map(leaf.span.clone())));
-                            m.last_mut().map(|(_, v)| v)
-                        }
-                    };
-                    if let Some(child) = child {
-                        child.insert(rest, leaf);
-                    }
+                    m.entry(k.clone())
+                        .or_insert_with(|| Node::map(leaf.span.clone()))
+                        .insert(rest, leaf);
                 }
             }
             Seg::Index(i) => {
@@ -199,9 +196,11 @@ impl Node {
         match (&mut self.value, other.value) {
             (V::Map(mine), V::Map(theirs)) => {
                 for (k, v) in theirs {
-                    match mine.iter_mut().find(|(x, _)| *x == k) {
-                        Some((_, slot)) => slot.merge(v),
-                        None => mine.push((k, v)),
+                    match mine.get_mut(&k) {
+                        Some(slot) => slot.merge(v),
+                        None => {
+                            mine.insert(k, v);
+                        }
                     }
                 }
             }
@@ -262,8 +261,9 @@ pub enum Seg {
 }
 
 /// A flat dotted key (`http.routers.Web.tls.domains[0].main`, from a label or a CLI argument)
-/// as normalized path steps.
-pub fn flat_path(key: &str) -> Vec<Seg> {
+/// as normalized path steps; an error for a key nesting deeper than [`MAX_NESTING`] steps or an
+/// index past [`MAX_LIST_INDEX`].
+pub fn flat_path(key: &str) -> Result<Vec<Seg>, String> {
     let mut out: Vec<Seg> = Vec::new();
     let mut parent: Option<String> = None;
     for part in key.split('.') {
@@ -271,6 +271,16 @@ pub fn flat_path(key: &str) -> Vec<Seg> {
             Some((n, i)) => (n, i.parse::<usize>().ok()),
             None => (part, None),
         };
+        if out.len() >= MAX_NESTING {
+            return Err(format!(
+                "this key nests deeper than {MAX_NESTING} levels: not read"
+            ));
+        }
+        if index.is_some_and(|i| i > MAX_LIST_INDEX) {
+            return Err(format!(
+                "this key's index is larger than {MAX_LIST_INDEX}: not read"
+            ));
+        }
         let k = norm_key(name, parent.as_deref());
         parent = Some(k.clone());
         out.push(Seg::Key(k));
@@ -279,7 +289,7 @@ pub fn flat_path(key: &str) -> Vec<Seg> {
             parent = None;
         }
     }
-    out
+    Ok(out)
 }
 
 /// The last segments whose values Traefik reads as comma-separated lists in labels and flags.
@@ -385,11 +395,11 @@ pub fn from_toml(file: &Arc<SourceFile>) -> Result<Node, (String, TextRange)> {
         own: Span,
         span: &dyn Fn(std::ops::Range<usize>) -> Span,
     ) -> Node {
-        let mut entries = Vec::new();
+        let mut entries = IndexMap::new();
         for (k, v) in t {
             let key = norm_key(k.get_ref(), parent);
             let child = value_node(v.get_ref(), Some(&key), span(k.span()), span);
-            entries.push((key, child));
+            entries.insert(key, child);
         }
         Node::new(own, V::Map(entries))
     }
