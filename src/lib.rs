@@ -14,6 +14,8 @@ pub mod discover;
 pub mod document;
 pub mod finding;
 pub mod fsio;
+#[cfg(feature = "fuzzing")]
+pub mod fuzzing;
 pub mod output;
 pub mod policy;
 pub mod problem;
