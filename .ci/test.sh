@@ -35,3 +35,6 @@ export VIGIE_REQUIRE_TOOLS=1
 cargo fmt --all -- --check
 cargo clippy --locked --all-targets -- -D warnings
 cargo test --locked --all-targets
+
+# Every fuzz target for a short time (fuzz/smoke.sh; docs/fuzzing.md).
+fuzz/smoke.sh

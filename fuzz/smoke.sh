@@ -2,7 +2,7 @@
 # Fuzz smoke test: install cargo-fuzz (pinned) into target/tools, build every fuzz target once,
 # seed the corpora from the fixtures, and run each target for a short time. Any crash, timeout or
 # out-of-memory fails the script, with the input that caused it left in fuzz/artifacts/<target>/.
-#   VIGIE_FUZZ_SECONDS  seconds per target (default 20)
+#   VIGIE_FUZZ_SECONDS  seconds per target (default 15)
 #   VIGIE_FUZZ_JOBS     targets run at once (default 2)
 #   VIGIE_FUZZ_TARGETS  the targets to run (default: all)
 set -euo pipefail
@@ -19,7 +19,7 @@ export PATH="$tools/bin:$PATH"
 export RUSTC_BOOTSTRAP=1
 
 cd fuzz
-seconds="${VIGIE_FUZZ_SECONDS:-20}"
+seconds="${VIGIE_FUZZ_SECONDS:-15}"
 jobs="${VIGIE_FUZZ_JOBS:-2}"
 # Without sanitizer: vigie's code is safe Rust; with debug assertions (overflow checks).
 cargo fuzz build --sanitizer none --debug-assertions
