@@ -62,7 +62,10 @@ run() {
   if TMPDIR="$PWD/$out/tmp" "$bin/$t" "corpus/$t" "${args[@]}" \
     -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 -max_len=262144 \
     -artifact_prefix="artifacts/$t/" -print_final_stats=1 > "$out/$t.log" 2>&1; then
-    echo "fuzz $t: ok, $(grep -m1 -o 'stat::number_of_executed_units: *[0-9]*' "$out/$t.log" | grep -o '[0-9]*$') execs"
+    local execs cov
+    execs=$(grep -a -o 'stat::number_of_executed_units: *[0-9]*' "$out/$t.log" | grep -o '[0-9]*$' || true)
+    cov=$(grep -a 'DONE' "$out/$t.log" | grep -o 'cov: [0-9]*' | tail -n 1 || true)
+    echo "fuzz $t: ok, ${execs:-?} execs, ${cov:-cov: ?}"
   else
     echo "fuzz $t: FAILED (input in fuzz/artifacts/$t/)"
     tail -n 40 "$out/$t.log"
