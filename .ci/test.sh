@@ -62,3 +62,6 @@ devnull "after clippy"
 cargo test --locked --all-targets
 # A test that replaced /dev/null is a bug of the tests, not of the machine.
 [ -c /dev/null ] || { echo "error: /dev/null was replaced during the tests" >&2; exit 1; }
+
+# Every fuzz target for a short time (fuzz/smoke.sh; docs/fuzzing.md).
+fuzz/smoke.sh

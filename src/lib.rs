@@ -23,6 +23,8 @@ pub mod document;
 pub mod finding;
 pub mod fsio;
 pub mod limits;
+#[cfg(feature = "fuzzing")]
+pub mod fuzzing;
 pub mod output;
 pub mod policy;
 pub mod problem;

@@ -23,6 +23,19 @@ use crate::source::{self, Context, Unit};
 use crate::suppress;
 use crate::text::SourceFile;
 
+/// The stack of every thread that loads and evaluates files (rayon's global pool, the audit's
+/// host workers): every reader's depth limits must hold well inside it, and the fuzz targets run
+/// the readers on a thread of this size.
+pub const WORKER_STACK_SIZE: usize = 2 * 1024 * 1024;
+
+/// Give rayon's global pool, where scans run, workers of [`WORKER_STACK_SIZE`]. Called once at
+/// start; a pool already built (by an earlier call) is kept.
+pub fn init_workers() {
+    let _ = rayon::ThreadPoolBuilder::new()
+        .stack_size(WORKER_STACK_SIZE)
+        .build_global();
+}
+
 /// Everything a scan found.
 #[derive(Debug, Default)]
 pub struct Report {

@@ -226,7 +226,7 @@ pub fn audit(
             let next = &next;
             let spawned = std::thread::Builder::new()
                 .name("vigie-audit".into())
-                .stack_size(2 * 1024 * 1024)
+                .stack_size(crate::scan::WORKER_STACK_SIZE)
                 .spawn_scoped(s, move || loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(host) = hosts.get(i) else { break };

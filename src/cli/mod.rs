@@ -311,6 +311,7 @@ where
             return ExitStatus::Error;
         }
     };
+    crate::scan::init_workers();
     match cli.command {
         Command::Scan(args) => scan::run(args, &cwd),
         Command::Audit(args) => audit::run(args, &cwd),

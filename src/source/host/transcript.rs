@@ -1,5 +1,7 @@
 //! Reading a transcript (the fact script's output) back into one section per fact.
 
+use std::collections::HashMap;
+
 use super::script::FORMAT;
 
 /// One fact's part of the transcript.
@@ -112,11 +114,15 @@ pub fn parse(text: &str) -> Result<Transcript, TranscriptError> {
     }
 
     let mut sections: Vec<Section> = Vec::new();
+    // Where each name's section is: a lookup per marker, not a search (a transcript with many
+    // sections stays linear).
+    let mut index: HashMap<&str, usize> = HashMap::new();
     let mut complete = false;
-    let section = |sections: &mut Vec<Section>, name: &str, marker: (usize, usize)| -> usize {
-        match sections.iter().position(|s| s.name == name) {
-            Some(i) => i,
+    let mut section = |sections: &mut Vec<Section>, name, marker: (usize, usize)| -> usize {
+        match index.get(name) {
+            Some(&i) => i,
             None => {
+                index.insert(name, sections.len());
                 sections.push(Section {
                     name: name.to_string(),
                     output: None,
@@ -192,6 +198,22 @@ mod tests {
             t.get("a").unwrap().output.as_deref(),
             Some("other out b\nx exit 0 a\n")
         );
+    }
+
+    #[test]
+    fn many_sections_keep_their_order_and_join_their_parts() {
+        // The shape the fuzzer found slow: thousands of sections (a lookup per marker, no search).
+        let mut t = String::from("vigie-facts 1 k\n\n");
+        for i in 0..20_000 {
+            t.push_str(&format!("k out s{i}\n{i}\nk err s{i}\n\nk exit 0 s{i}\n\n"));
+        }
+        t.push_str("k exit 1 s7\n\n");
+        let t = parse(&t).unwrap();
+        assert_eq!(t.sections.len(), 20_000);
+        assert_eq!(t.sections[19_999].name, "s19999");
+        let s7 = t.get("s7").unwrap();
+        assert_eq!(s7.output.as_deref(), Some("7"));
+        assert_eq!(s7.status, Some(1));
     }
 
     #[test]
