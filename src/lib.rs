@@ -22,9 +22,9 @@ pub mod discover;
 pub mod document;
 pub mod finding;
 pub mod fsio;
-pub mod limits;
 #[cfg(feature = "fuzzing")]
 pub mod fuzzing;
+pub mod limits;
 pub mod output;
 pub mod policy;
 pub mod problem;
