@@ -84,7 +84,7 @@ fn scan_dir(root: &Path) {
     let paths = [root.to_path_buf()];
     let ctx = Context::with_roots(root, &paths);
     let settings = Settings::default();
-    let (units, _) = scan::plan(&paths, &settings, &ctx);
+    let units = scan::plan(&paths, &settings, &ctx).units;
     let mut parts = Parts::default();
     let mut files: Vec<Arc<SourceFile>> = Vec::new();
     for unit in &units {
