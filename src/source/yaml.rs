@@ -152,6 +152,9 @@ pub type SpanSink<'a> = dyn FnMut(&[String], &Span, Option<&Origin>) + 'a;
 struct Node {
     data: Rc<Data>,
     range: TextRange,
+    /// The collections nested in this node, itself included, aliases expanded: bounded while
+    /// parsing, so that neither building nor dropping a chain of aliases recurses without end.
+    depth: usize,
 }
 
 #[derive(Debug)]
@@ -252,6 +255,7 @@ fn parse_raw(file: &Arc<SourceFile>, text: &str) -> Result<Option<Node>, YamlErr
                         tagged_str,
                     }),
                     range,
+                    depth: 0,
                 };
                 if anchor > 0 {
                     anchors.insert(anchor, node.clone());
@@ -263,9 +267,12 @@ fn parse_raw(file: &Arc<SourceFile>, text: &str) -> Result<Option<Node>, YamlErr
                     .get(&id)
                     .cloned()
                     .ok_or_else(|| YamlError::new("alias to an unknown anchor", range))?;
+                let depth = target.depth;
+                nest_within(stack.len(), depth, range)?;
                 Node {
                     data: Rc::new(Data::Alias(target)),
                     range,
+                    depth,
                 }
             }
             Event::SequenceStart(anchor, _) => {
@@ -296,6 +303,7 @@ fn parse_raw(file: &Arc<SourceFile>, text: &str) -> Result<Option<Node>, YamlErr
                     }) => (
                         anchor,
                         Node {
+                            depth: 1 + items.iter().map(|n| n.depth).max().unwrap_or(0),
                             data: Rc::new(Data::Seq(items)),
                             range: TextRange::new(start.start, range.end),
                         },
@@ -308,12 +316,18 @@ fn parse_raw(file: &Arc<SourceFile>, text: &str) -> Result<Option<Node>, YamlErr
                     }) => (
                         anchor,
                         Node {
+                            depth: 1 + entries
+                                .iter()
+                                .map(|(k, v)| k.depth.max(v.depth))
+                                .max()
+                                .unwrap_or(0),
                             data: Rc::new(Data::Map(entries)),
                             range: TextRange::new(start.start, range.end),
                         },
                     ),
                     None => return Err(YamlError::new("unbalanced YAML collection", range)),
                 };
+                nest_within(stack.len(), node.depth, node.range)?;
                 if anchor > 0 {
                     anchors.insert(anchor, node.clone());
                 }
@@ -335,6 +349,16 @@ fn parse_raw(file: &Arc<SourceFile>, text: &str) -> Result<Option<Node>, YamlErr
         }
     }
     Ok(root)
+}
+
+/// Refuse a node holding `depth` nested collections (aliases expanded) under `around` open
+/// ones when together they nest deeper than building allows.
+fn nest_within(around: usize, depth: usize, range: TextRange) -> Result<(), YamlError> {
+    if around + depth > MAX_NESTING {
+        too_deep(MAX_NESTING, range)
+    } else {
+        Ok(())
+    }
 }
 
 /// Refuse a collection opened at `depth` (0: the top level) when it nests too deep.
@@ -566,6 +590,21 @@ mod tests {
         }
         let err = parse(&file(&text)).unwrap_err();
         assert!(err.message.contains("alias bomb"), "{}", err.message);
+    }
+
+    /// A chain of merge keys (each map merging the one before) 60,000 long is refused while
+    /// parsing: neither building nor dropping it recurses down the chain.
+    #[test]
+    fn a_long_merge_chain_is_a_nesting_error_not_an_overflow() {
+        on_worker_stack(|| {
+            let mut text = String::from("x-m0: &m0 {k0: v}\n");
+            for i in 1..60_000 {
+                text.push_str(&format!("x-m{i}: &m{i} {{<<: *m{}, k{i}: v}}\n", i - 1));
+            }
+            text.push_str("top: *m59999\n");
+            let err = parse(&file(&text)).unwrap_err();
+            assert!(err.message.contains("nest deeper"), "{}", err.message);
+        });
     }
 
     /// Run `f` on a thread with a scan worker's stack (rayon's default, 2 MiB).
