@@ -371,22 +371,14 @@ fn traefik_corpus_settings_are_reported_once_where_written() {
                 failures.push(format!("{}: no compose finding", rel(case)));
             }
         }
-        actual.sort();
-        expected.sort();
-        warnings.sort();
-        expected_warnings.sort();
-        if actual != expected {
-            failures.push(format!(
-                "{}: findings\n  expected {expected:?}\n  actual   {actual:?}",
-                rel(case)
-            ));
-        }
-        if warnings != expected_warnings {
-            failures.push(format!(
-                "{}: v1 warnings\n  expected {expected_warnings:?}\n  actual   {warnings:?}",
-                rel(case)
-            ));
-        }
+        differs(&mut failures, &rel(case), "findings", expected, actual);
+        differs(
+            &mut failures,
+            &rel(case),
+            "v1 warnings",
+            expected_warnings,
+            warnings,
+        );
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
@@ -475,22 +467,31 @@ fn caddy_corpus_files_are_read_or_reported_as_skipped() {
         for e in report["errors"].as_array().unwrap() {
             failures.push(format!("{}: unexpected problem {e}", rel(case)));
         }
-        actual.sort();
-        expected.sort();
-        skipped.sort();
-        expected_skipped.sort();
-        if actual != expected {
-            failures.push(format!(
-                "{}: findings\n  expected {expected:?}\n  actual   {actual:?}",
-                rel(case)
-            ));
-        }
-        if skipped != expected_skipped {
-            failures.push(format!(
-                "{}: skipped\n  expected {expected_skipped:?}\n  actual   {skipped:?}",
-                rel(case)
-            ));
-        }
+        differs(&mut failures, &rel(case), "findings", expected, actual);
+        differs(
+            &mut failures,
+            &rel(case),
+            "skipped",
+            expected_skipped,
+            skipped,
+        );
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Record in `failures` that `what` of `case` is not what was expected (both compared sorted).
+fn differs<T: Ord + std::fmt::Debug>(
+    failures: &mut Vec<String>,
+    case: &str,
+    what: &str,
+    mut expected: Vec<T>,
+    mut actual: Vec<T>,
+) {
+    expected.sort();
+    actual.sort();
+    if actual != expected {
+        failures.push(format!(
+            "{case}: {what}\n  expected {expected:?}\n  actual   {actual:?}"
+        ));
+    }
 }
