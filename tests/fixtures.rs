@@ -334,7 +334,7 @@ fn traefik_corpus_settings_are_reported_once_where_written() {
         );
         assert_eq!(run.code, 0, "{}: {}", rel(case), run.stderr);
         let report = run.json();
-        let mut actual: Vec<(String, u64, String)> = report["findings"]
+        let actual: Vec<(String, u64, String)> = report["findings"]
             .as_array()
             .unwrap()
             .iter()
@@ -440,7 +440,7 @@ fn caddy_corpus_files_are_read_or_reported_as_skipped() {
         );
         assert_eq!(run.code, 0, "{}: {}", rel(case), run.stderr);
         let report = run.json();
-        let mut actual: Vec<(String, u64, String)> = report["findings"]
+        let actual: Vec<(String, u64, String)> = report["findings"]
             .as_array()
             .unwrap()
             .iter()
@@ -452,7 +452,7 @@ fn caddy_corpus_files_are_read_or_reported_as_skipped() {
                 )
             })
             .collect();
-        let mut skipped: Vec<(String, String)> = report["skipped"]
+        let skipped: Vec<(String, String)> = report["skipped"]
             .as_array()
             .map(Vec::as_slice)
             .unwrap_or_default()
